@@ -1,0 +1,113 @@
+package desk
+
+import (
+	"context"
+	"time"
+)
+
+// Org is a customer organisation: a tenant. Everything a customer can see
+// hangs off exactly one Org.
+type Org struct {
+	ID       int64  `json:"id"`
+	Name     string `json:"name"`
+	TimeZone string `json:"time_zone"`
+	Language string `json:"language"`
+	// Phones and Emails are the contact points registered in the
+	// organisation's profile; caller verification sends codes only there.
+	Phones    []string  `json:"phones"`
+	Emails    []string  `json:"emails"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Partner is a reseller through which a subscription was bought. Its
+// contact details are shown to the organisation's admins before the
+// vendor's own.
+type Partner struct {
+	ID    int64  `json:"id"`
+	Name  string `json:"name"`
+	Email string `json:"email"`
+	Phone string `json:"phone"`
+	URL   string `json:"url"`
+}
+
+// Product is something the vendor sells, such as Mail or Drive.
+type Product struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// Channel is a way of contacting support that a plan may allow.
+type Channel string
+
+const (
+	ChannelWeb   Channel = "web"
+	ChannelEmail Channel = "email"
+	ChannelPhone Channel = "phone"
+	ChannelChat  Channel = "chat"
+)
+
+// Plan is an entry of the plan catalogue. It decides whether support may be
+// contacted at all, through which channels, up to which severity, and which
+// SLA policy applies.
+type Plan struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+	// SupportIncluded is false for entry plans, which get help resources and
+	// an upgrade path only.
+	SupportIncluded bool      `json:"support_included"`
+	Channels        []Channel `json:"channels"`
+	// MaxSeverity is the highest severity the plan allows without an
+	// extended support contract.
+	MaxSeverity Severity `json:"max_severity"`
+	// UpgradeTo names the plan to move to for more support, if any.
+	UpgradeTo string `json:"upgrade_to,omitempty"`
+}
+
+// AllowsChannel reports whether the plan includes channel ch.
+func (p *Plan) AllowsChannel(ch Channel) bool {
+	for _, c := range p.Channels {
+		if c == ch {
+			return true
+		}
+	}
+	return false
+}
+
+// Subscription is an organisation's plan for one product.
+type Subscription struct {
+	OrgID   int64  `json:"-"`
+	Product string `json:"product"`
+	Plan    string `json:"plan"`
+	// ExtendedSupport unlocks the highest severity.
+	ExtendedSupport bool     `json:"extended_support"`
+	Partner         *Partner `json:"partner,omitempty"`
+}
+
+// SLAPolicy gives the response targets for one plan and severity. A zero
+// target means there is none.
+type SLAPolicy struct {
+	Plan     string   `json:"plan"`
+	Severity Severity `json:"severity"`
+	// Calendar names a business-hours calendar (see package bizhours).
+	Calendar             string `json:"calendar"`
+	FirstResponseMinutes int    `json:"first_response_minutes"`
+	NextResponseMinutes  int    `json:"next_response_minutes,omitempty"`
+	ResolutionMinutes    int    `json:"resolution_minutes,omitempty"`
+}
+
+// OrgStore reads and writes organisations, the catalogue and subscriptions.
+type OrgStore interface {
+	CreateOrg(ctx context.Context, o *Org) error
+	Org(ctx context.Context, id int64) (*Org, error)
+	CreatePartner(ctx context.Context, p *Partner) error
+	PutProduct(ctx context.Context, p *Product) error
+	Products(ctx context.Context) ([]*Product, error)
+	PutPlan(ctx context.Context, p *Plan) error
+	Plan(ctx context.Context, code string) (*Plan, error)
+	PutSLAPolicy(ctx context.Context, p *SLAPolicy) error
+	// SLAPolicy returns ENOTFOUND when the plan has no policy for sev.
+	SLAPolicy(ctx context.Context, plan string, sev Severity) (*SLAPolicy, error)
+	PutSubscription(ctx context.Context, s *Subscription) error
+	// Subscriptions lists an organisation's subscriptions, partner included.
+	Subscriptions(ctx context.Context, orgID int64) ([]*Subscription, error)
+}

@@ -1,0 +1,86 @@
+// Package pgtest gives tests a fresh PostgreSQL store in a schema of its
+// own, or skips them when no server is configured.
+package pgtest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	"desk/postgres"
+)
+
+// TestEnv names the variable that holds the DSN of a PostgreSQL server for
+// tests. When it is set, tests that need PostgreSQL are required to pass;
+// when it is not, they are skipped.
+const TestEnv = "SUPPORTDESK_TEST_POSTGRES"
+
+// Open returns a migrated store in a new, empty schema of the test
+// server, dropped when the test ends. It skips the test when TestEnv is
+// not set.
+func Open(t testing.TB) *postgres.DB {
+	t.Helper()
+	dsn := DSN(t)
+	ctx := context.Background()
+	admin, err := sql.Open("pgx", dsn)
+	if err == nil {
+		err = admin.PingContext(ctx)
+	}
+	if err != nil {
+		t.Fatalf("%s is set but the server cannot be used: %v", TestEnv, err)
+	}
+	defer admin.Close()
+	var b [6]byte
+	rand.Read(b[:])
+	schema := "t_" + hex.EncodeToString(b[:])
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	db, err := postgres.Open(ctx, withSearchPath(dsn, schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		db.Close()
+		if a, err := sql.Open("pgx", dsn); err == nil {
+			a.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+			a.Close()
+		}
+	})
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// DSN returns the test server's DSN, or skips the test with one line that
+// says how to run it.
+func DSN(t testing.TB) string {
+	t.Helper()
+	dsn := os.Getenv(TestEnv)
+	if dsn == "" {
+		t.Skip("PostgreSQL tests skipped: set " + TestEnv + "=postgres://postgres@127.0.0.1:5432/test to run them")
+	}
+	return dsn
+}
+
+// withSearchPath adds a search_path run-time parameter to a DSN in either
+// form.
+func withSearchPath(dsn, schema string) string {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		u, err := url.Parse(dsn)
+		if err == nil {
+			q := u.Query()
+			q.Set("search_path", schema)
+			u.RawQuery = q.Encode()
+			return u.String()
+		}
+	}
+	return fmt.Sprintf("%s search_path=%s", dsn, schema)
+}

@@ -1,0 +1,283 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"desk"
+)
+
+func caseArgs(c *desk.Case) []any {
+	return []any{c.OrgID, c.Product, string(c.Category), string(c.Severity), string(c.Status), c.Title,
+		c.Description, c.Language, c.BusinessImpact, string(c.ContactMethod), c.ContactName,
+		c.ContactPhone, c.ContactEmail, c.Plan, c.CreatedBy, nid(c.AssigneeID), c.Team, c.ThirdParty,
+		string(c.Outcome), c.Source, us(c.CreatedAt), us(c.UpdatedAt), nus(c.FirstResponseAt),
+		nus(c.ResolvedAt), nus(c.ClosedAt), nus(c.FirstResponseDueAt), nus(c.NextResponseDueAt),
+		nus(c.ResolutionDueAt), c.Version}
+}
+
+func scanCase(s scanner) (*desk.Case, error) {
+	c := &desk.Case{}
+	var cat, sev, st, cm, outcome string
+	var assignee, firstResp, resolved, closed, frDue, nrDue, resDue sql.NullInt64
+	var created, updated int64
+	err := s.Scan(&c.ID, &c.OrgID, &c.Product, &cat, &sev, &st, &c.Title, &c.Description, &c.Language,
+		&c.BusinessImpact, &cm, &c.ContactName, &c.ContactPhone, &c.ContactEmail, &c.Plan, &c.CreatedBy,
+		&assignee, &c.Team, &c.ThirdParty, &outcome, &c.Source, &created, &updated, &firstResp,
+		&resolved, &closed, &frDue, &nrDue, &resDue, &c.Version)
+	if err != nil {
+		return nil, err
+	}
+	c.Category, c.Severity, c.Status = desk.Category(cat), desk.Severity(sev), desk.Status(st)
+	c.ContactMethod, c.Outcome, c.AssigneeID = desk.ContactMethod(cm), desk.Outcome(outcome), assignee.Int64
+	c.CreatedAt, c.UpdatedAt = fromUS(created), fromUS(updated)
+	c.FirstResponseAt, c.ResolvedAt, c.ClosedAt = fromNUS(firstResp), fromNUS(resolved), fromNUS(closed)
+	c.FirstResponseDueAt, c.NextResponseDueAt, c.ResolutionDueAt = fromNUS(frDue), fromNUS(nrDue), fromNUS(resDue)
+	return c, nil
+}
+
+// insertCase writes a new case with its timeline, attachment and audit.
+func (db *DB) insertCase(ctx context.Context, tx *sql.Tx, ch *desk.CaseChange) error {
+	c := ch.Case
+	if err := tx.QueryRowContext(ctx, db.q.Get("insert-case"), caseArgs(c)...).Scan(&c.ID); err != nil {
+		return fmt.Errorf("insert case: %w", err)
+	}
+	for _, a := range ch.Audit {
+		if a.ObjectID == "" {
+			a.ObjectID = fmt.Sprint(c.ID)
+		}
+	}
+	return db.insertRest(ctx, tx, ch)
+}
+
+// insertRest writes what a change adds besides the case row.
+func (db *DB) insertRest(ctx context.Context, tx *sql.Tx, ch *desk.CaseChange) error {
+	c := ch.Case
+	if a := ch.Attachment; a != nil {
+		a.CaseID, a.OrgID = c.ID, c.OrgID
+		if _, err := tx.ExecContext(ctx, db.q.Get("insert-attachment"), a.ID, a.CaseID, a.OrgID, a.Name,
+			a.ContentType, a.Size, a.SHA256, a.UploadedBy, us(a.CreatedAt)); err != nil {
+			return fmt.Errorf("insert attachment: %w", err)
+		}
+	}
+	for _, m := range ch.Messages {
+		m.CaseID, m.OrgID = c.ID, c.OrgID
+		if err := tx.QueryRowContext(ctx, db.q.Get("insert-message"), m.CaseID, m.OrgID, string(m.Kind),
+			nid(m.AuthorID), m.FromStaff, m.Body, m.Channel, m.AttachmentID, us(m.CreatedAt)).Scan(&m.ID); err != nil {
+			return fmt.Errorf("insert message: %w", err)
+		}
+	}
+	for _, a := range ch.Audit {
+		if err := db.insertAudit(ctx, tx, a); err != nil {
+			return fmt.Errorf("insert audit: %w", err)
+		}
+	}
+	return nil
+}
+
+// CreateCase stores a new case, honouring an idempotency key.
+func (db *DB) CreateCase(ctx context.Context, ch *desk.CaseChange, idem *desk.Idempotency) (created bool, err error) {
+	var existing int64
+	err = db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		existing = 0
+		if idem != nil {
+			// Claiming the key first makes a concurrent retry wait for
+			// this transaction and then find the case it created.
+			var uid int64
+			err := tx.QueryRowContext(ctx, db.q.Get("claim-idempotency-key"), idem.UserID, idem.Key,
+				idem.Fingerprint, us(ch.Case.CreatedAt)).Scan(&uid)
+			if errors.Is(err, sql.ErrNoRows) {
+				var fp string
+				var id sql.NullInt64
+				if err := tx.QueryRowContext(ctx, db.q.Get("get-idempotency-key"), idem.UserID, idem.Key).Scan(&fp, &id); err != nil {
+					return fmt.Errorf("read idempotency key: %w", err)
+				}
+				if fp != idem.Fingerprint || !id.Valid {
+					return &desk.Error{Kind: desk.ECONFLICT, Code: "idempotency_key_reused", Field: "Idempotency-Key",
+						Message: "this Idempotency-Key was used with a different request"}
+				}
+				existing = id.Int64
+				return nil
+			} else if err != nil {
+				return fmt.Errorf("claim idempotency key: %w", err)
+			}
+		}
+		if err := db.insertCase(ctx, tx, ch); err != nil {
+			return err
+		}
+		if idem != nil {
+			if _, err := tx.ExecContext(ctx, db.q.Get("set-idempotency-case"), idem.UserID, idem.Key, ch.Case.ID); err != nil {
+				return fmt.Errorf("record idempotency key: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return false, err
+	}
+	if existing != 0 {
+		c, err := db.Case(ctx, desk.Scope{OrgID: ch.Case.OrgID}, existing)
+		if err != nil {
+			return false, err
+		}
+		*ch.Case = *c
+		return false, nil
+	}
+	return true, nil
+}
+
+// ImportCases stores several new cases in one transaction.
+func (db *DB) ImportCases(ctx context.Context, chs []*desk.CaseChange) error {
+	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		for _, ch := range chs {
+			if err := db.insertCase(ctx, tx, ch); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// UpdateCase stores a case's new state if nobody changed it in between.
+func (db *DB) UpdateCase(ctx context.Context, ch *desk.CaseChange) error {
+	c := ch.Case
+	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.q.Get("update-case"), c.ID, ch.PrevVersion, c.Product,
+			string(c.Category), string(c.Severity), string(c.Status), c.Title, c.Description, c.Language,
+			c.BusinessImpact, string(c.ContactMethod), c.ContactName, c.ContactPhone, c.ContactEmail,
+			c.Plan, nid(c.AssigneeID), c.Team, c.ThirdParty, string(c.Outcome), us(c.UpdatedAt),
+			nus(c.FirstResponseAt), nus(c.ResolvedAt), nus(c.ClosedAt), nus(c.FirstResponseDueAt),
+			nus(c.NextResponseDueAt), nus(c.ResolutionDueAt), c.Version)
+		if err != nil {
+			return fmt.Errorf("update case: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return &desk.Error{Kind: desk.ECONFLICT, Code: "case_changed", Message: "the case was changed by someone else; try again"}
+		}
+		return db.insertRest(ctx, tx, ch)
+	})
+}
+
+// scopeOrg returns the organisation a scope limits reads to, 0 for all. A
+// customer scope without an organisation matches nothing.
+func scopeOrg(s desk.Scope) int64 {
+	if s.AllOrgs {
+		return 0
+	}
+	if s.OrgID == 0 {
+		return -1
+	}
+	return s.OrgID
+}
+
+// Case returns one case within the scope.
+func (db *DB) Case(ctx context.Context, scope desk.Scope, id int64) (*desk.Case, error) {
+	var c *desk.Case
+	q := "SELECT " + db.q.Get("case-columns") + " FROM cases WHERE id = $1 AND ($2 = 0 OR org_id = $2)"
+	err := db.one(ctx, "case", func(s scanner) (err error) {
+		c, err = scanCase(s)
+		return err
+	}, q, id, scopeOrg(scope))
+	return c, err
+}
+
+// Cases lists cases within the scope, newest first. The filter is compiled
+// from a fixed set of clauses; values only ever travel as parameters.
+func (db *DB) Cases(ctx context.Context, scope desk.Scope, f desk.CaseFilter) ([]*desk.Case, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if org := scopeOrg(scope); org != 0 {
+		where = append(where, "org_id = "+arg(org))
+	}
+	if len(f.Statuses) > 0 {
+		ph := make([]string, len(f.Statuses))
+		for i, s := range f.Statuses {
+			ph[i] = arg(string(s))
+		}
+		where = append(where, "status IN ("+strings.Join(ph, ", ")+")")
+	}
+	if len(f.Severities) > 0 {
+		ph := make([]string, len(f.Severities))
+		for i, s := range f.Severities {
+			ph[i] = arg(string(s))
+		}
+		where = append(where, "severity IN ("+strings.Join(ph, ", ")+")")
+	}
+	if f.Product != "" {
+		where = append(where, "product = "+arg(f.Product))
+	}
+	if f.CreatedBy != 0 {
+		where = append(where, "created_by = "+arg(f.CreatedBy))
+	}
+	if f.Query != "" {
+		p := arg("%" + likeEscape(strings.ToLower(f.Query)) + "%")
+		where = append(where, "(lower(title) LIKE "+p+" ESCAPE '\\' OR lower(description) LIKE "+p+" ESCAPE '\\')")
+	}
+	if f.After != 0 {
+		where = append(where, "id < "+arg(f.After))
+	}
+	q := "SELECT " + db.q.Get("case-columns") + " FROM cases"
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY id DESC LIMIT " + arg(f.Limit)
+	return many(ctx, db, scanCase, q, args...)
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func scanMessage(s scanner) (*desk.Message, error) {
+	m := &desk.Message{}
+	var kind string
+	var author sql.NullInt64
+	var created int64
+	err := s.Scan(&m.ID, &m.CaseID, &m.OrgID, &kind, &author, &m.FromStaff, &m.Body, &m.Channel, &m.AttachmentID, &created)
+	m.Kind, m.AuthorID, m.CreatedAt = desk.MessageKind(kind), author.Int64, fromUS(created)
+	return m, err
+}
+
+// Messages returns a case's timeline within the scope. A case outside the
+// scope is not found, rather than merely empty.
+func (db *DB) Messages(ctx context.Context, scope desk.Scope, caseID int64) ([]*desk.Message, error) {
+	if _, err := db.Case(ctx, scope, caseID); err != nil {
+		return nil, err
+	}
+	return many(ctx, db, scanMessage, db.q.Get("list-messages"), caseID, scopeOrg(scope), scope.Internal)
+}
+
+func scanAttachment(s scanner) (*desk.Attachment, error) {
+	a := &desk.Attachment{}
+	var created int64
+	err := s.Scan(&a.ID, &a.CaseID, &a.OrgID, &a.Name, &a.ContentType, &a.Size, &a.SHA256, &a.UploadedBy, &created)
+	a.CreatedAt = fromUS(created)
+	return a, err
+}
+
+// Attachment returns an attachment within the scope.
+func (db *DB) Attachment(ctx context.Context, scope desk.Scope, id string) (*desk.Attachment, error) {
+	var a *desk.Attachment
+	err := db.one(ctx, "attachment", func(s scanner) (err error) {
+		a, err = scanAttachment(s)
+		return err
+	}, db.q.Get("get-attachment"), id, scopeOrg(scope))
+	return a, err
+}
+
+// Attachments lists a case's attachments within the scope.
+func (db *DB) Attachments(ctx context.Context, scope desk.Scope, caseID int64) ([]*desk.Attachment, error) {
+	if _, err := db.Case(ctx, scope, caseID); err != nil {
+		return nil, err
+	}
+	return many(ctx, db, scanAttachment, db.q.Get("list-attachments"), caseID, scopeOrg(scope))
+}

@@ -1,0 +1,232 @@
+// Package sqlstore implements desk.Store on database/sql. The SQLite and
+// PostgreSQL adapters share it: they differ in how they connect, migrate,
+// serialise writes and name their errors, not in what they store, so the
+// queries live here once, in embedded .sql files, with $n placeholders that
+// both engines accept.
+package sqlstore
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+
+	"desk"
+)
+
+//go:embed queries/*.sql
+var sharedQueries embed.FS
+
+// Queries maps query names to SQL text.
+type Queries map[string]string
+
+// LoadQueries reads "-- name: x" blocks from the .sql files of each
+// directory of fsys in turn. A later definition of a name replaces an
+// earlier one, so an engine can override a shared query.
+func LoadQueries(dirs ...fs.FS) (Queries, error) {
+	q := Queries{}
+	for _, fsys := range append([]fs.FS{sharedQueries}, dirs...) {
+		files, err := fs.Glob(fsys, "queries/*.sql")
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			b, err := fs.ReadFile(fsys, f)
+			if err != nil {
+				return nil, err
+			}
+			if err := parseQueries(q, path.Base(f), string(b)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return q, nil
+}
+
+func parseQueries(q Queries, file, text string) error {
+	var name string
+	var body strings.Builder
+	flush := func() {
+		if name != "" {
+			q[name] = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(body.String()), ";"))
+		}
+		body.Reset()
+	}
+	sc := bufio.NewScanner(strings.NewReader(text))
+	for sc.Scan() {
+		line := sc.Text()
+		if n, ok := strings.CutPrefix(strings.TrimSpace(line), "-- name:"); ok {
+			flush()
+			name = strings.TrimSpace(n)
+			continue
+		}
+		if strings.HasPrefix(strings.TrimSpace(line), "--") {
+			continue
+		}
+		if name == "" && strings.TrimSpace(line) != "" {
+			return fmt.Errorf("%s: SQL before the first -- name: line", file)
+		}
+		body.WriteString(line)
+		body.WriteByte('\n')
+	}
+	flush()
+	return sc.Err()
+}
+
+// Get returns the named query; a missing name is a programming error.
+func (q Queries) Get(name string) string {
+	s, ok := q[name]
+	if !ok {
+		panic("sqlstore: no query named " + name)
+	}
+	return s
+}
+
+// Writer runs write transactions. SQLite funnels them through one
+// connection and commits several at once; PostgreSQL runs each on its own.
+// fn must do all of its work through tx and may be run inside a savepoint.
+type Writer interface {
+	Write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error
+}
+
+// Dialect holds what differs between engines at run time.
+type Dialect struct {
+	// Name is "sqlite" or "postgres".
+	Name string
+	// IsUnique reports whether err is a unique-constraint violation.
+	IsUnique func(error) bool
+}
+
+// DB is a desk.Store on database/sql.
+type DB struct {
+	read    *sql.DB
+	writer  Writer
+	q       Queries
+	dialect Dialect
+	close   func() error
+}
+
+var _ desk.Store = (*DB)(nil)
+
+// New returns a store that reads through read and writes through w, with
+// the queries q. close is called by Close.
+func New(read *sql.DB, w Writer, q Queries, d Dialect, close func() error) *DB {
+	return &DB{read: read, writer: w, q: q, dialect: d, close: close}
+}
+
+// Close releases the store's connections.
+func (db *DB) Close() error { return db.close() }
+
+// Ping reports whether the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	if err := db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("ping %s: %w", db.dialect.Name, err)
+	}
+	return nil
+}
+
+// Dialect returns the engine's dialect.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// ReadDB returns the pool used for reads, for tests and tools.
+func (db *DB) ReadDB() *sql.DB { return db.read }
+
+// Queries returns the loaded queries.
+func (db *DB) Queries() Queries { return db.q }
+
+func (db *DB) write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	return db.mapErr(db.writer.Write(ctx, fn))
+}
+
+// mapErr turns driver errors the domain knows into *desk.Error.
+func (db *DB) mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *desk.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	if db.dialect.IsUnique != nil && db.dialect.IsUnique(err) {
+		return &desk.Error{Kind: desk.ECONFLICT, Code: "duplicate", Message: "already exists"}
+	}
+	return err
+}
+
+// us converts a time to the stored integer microseconds.
+func us(t time.Time) int64 { return t.UnixMicro() }
+
+// nus converts an optional time to a nullable integer.
+func nus(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UnixMicro()
+}
+
+func fromUS(v int64) time.Time { return time.UnixMicro(v).UTC() }
+
+func fromNUS(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromUS(v.Int64)
+	return &t
+}
+
+// nid stores a zero id as NULL.
+func nid(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func join(v []string) string { return strings.Join(v, ",") }
+
+func split(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// scanner is *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+// one runs a single-row query, mapping no rows to a not-found error.
+func (db *DB) one(ctx context.Context, what string, scan func(scanner) error, query string, args ...any) error {
+	err := scan(db.read.QueryRowContext(ctx, query, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return desk.NotFound(what)
+	}
+	if err != nil {
+		return fmt.Errorf("get %s: %w", what, err)
+	}
+	return nil
+}
+
+// many runs a query and scans each row.
+func many[T any](ctx context.Context, db *DB, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

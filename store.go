@@ -1,0 +1,15 @@
+package desk
+
+import "context"
+
+// Store persists desk data. Each method is atomic. Implementations return
+// *Error with ENOTFOUND or ECONFLICT, never (nil, nil).
+type Store interface {
+	OrgStore
+	UserStore
+	CaseStore
+	AuditStore
+	// Ping reports whether the store can serve requests.
+	Ping(ctx context.Context) error
+	Close() error
+}
