@@ -416,6 +416,11 @@ func (s *Service) Timeline(ctx context.Context, actor *User, caseID int64) ([]*M
 	return s.Store.Messages(ctx, ScopeOf(actor), caseID)
 }
 
+// maxChangeAttempts bounds the retries of a change that lost a race with
+// another writer of the same case; each retry is cheap, and one writer
+// wins every round.
+const maxChangeAttempts = 32
+
 // change loads a case the actor may see, lets fn compute the change, and
 // stores it, retrying when another writer changed the case in between.
 func (s *Service) change(ctx context.Context, actor *User, id int64, action string, fn func(c *Case, now time.Time, ch *CaseChange) (detail any, err error)) (*Case, error) {
@@ -448,7 +453,7 @@ func (s *Service) change(ctx context.Context, actor *User, id int64, action stri
 		c.UpdatedAt = now
 		ch.Audit = []*AuditEntry{s.audit(ctx, actor, c.OrgID, action, "case", fmt.Sprint(c.ID), detail)}
 		err = s.Store.UpdateCase(ctx, ch)
-		if ErrorKind(err) == ECONFLICT && attempt < 5 {
+		if ErrorKind(err) == ECONFLICT && attempt < maxChangeAttempts {
 			continue
 		}
 		if err != nil {

@@ -1,0 +1,224 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"desk"
+	"desk/blobs"
+	"desk/demo"
+	"desk/eventbus"
+	"desk/postgres"
+	"desk/sqlite"
+	"desk/web"
+)
+
+// store is a desk.Store that can migrate its schema.
+type store interface {
+	desk.Store
+	Migrate(ctx context.Context) error
+}
+
+// openStore opens and migrates the configured store.
+func openStore(ctx context.Context, cfg Config) (store, error) {
+	var s store
+	if cfg.DB != "" {
+		db, err := postgres.Open(ctx, cfg.DB)
+		if err != nil {
+			return nil, err
+		}
+		s = db
+	} else {
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+		db, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "supportdesk.db"))
+		if err != nil {
+			return nil, err
+		}
+		s = db
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// App is one running node: store, service and HTTP server.
+type App struct {
+	Config  Config
+	Logger  *slog.Logger
+	Store   store
+	Blobs   *blobs.Dir
+	Service *desk.Service
+	server  *http.Server
+	ln      net.Listener
+}
+
+// Open opens the store, seeds demo data if configured and starts listening.
+func (a *App) Open(ctx context.Context) error {
+	s, err := openStore(ctx, a.Config)
+	if err != nil {
+		return err
+	}
+	a.Store = s
+	if err := os.MkdirAll(filepath.Join(a.Config.DataDir, "attachments"), 0o700); err != nil {
+		return fmt.Errorf("create attachment directory: %w", err)
+	}
+	if a.Blobs, err = blobs.Open(filepath.Join(a.Config.DataDir, "attachments")); err != nil {
+		return err
+	}
+	a.Service = desk.NewService(s, a.Blobs, eventbus.New(), desk.SystemClock{})
+	a.Service.AttachmentLimit = a.Config.AttachmentLimit
+	if a.Config.Demo {
+		if err := demo.Seed(ctx, a.Service); err != nil {
+			return fmt.Errorf("seed demo data: %w", err)
+		}
+	}
+	api := &web.Server{Service: a.Service, Store: s, Logger: a.Logger}
+	a.server = &http.Server{
+		Handler:           api.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
+	}
+	if a.ln, err = net.Listen("tcp", a.Config.Addr); err != nil {
+		return err
+	}
+	return nil
+}
+
+// URL returns the address the node serves on.
+func (a *App) URL() string { return "http://" + a.ln.Addr().String() }
+
+// Serve serves requests until Shutdown.
+func (a *App) Serve() error {
+	if err := a.server.Serve(a.ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Close stops accepting requests, lets in-flight ones finish within the
+// configured timeout, and closes the store.
+func (a *App) Close() error {
+	var errs []error
+	if a.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
+		defer cancel()
+		errs = append(errs, a.server.Shutdown(ctx))
+	} else if a.ln != nil {
+		errs = append(errs, a.ln.Close())
+	}
+	if a.Blobs != nil {
+		errs = append(errs, a.Blobs.Close())
+	}
+	if a.Store != nil {
+		errs = append(errs, a.Store.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writer) error {
+	a := &App{Config: cfg, Logger: logger}
+	if err := a.Open(ctx); err != nil {
+		a.Close()
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Serve() }()
+	store := "SQLite in " + cfg.DataDir
+	if cfg.DB != "" {
+		store = "PostgreSQL"
+	}
+	fmt.Fprintf(stdout, "Supportdesk is serving on %s (%s)\n", a.URL(), store)
+	fmt.Fprintf(stdout, "API description: %s/api/v1/openapi.json\n", a.URL())
+	if cfg.Demo {
+		if err := printDemoLogins(ctx, a, stdout); err != nil {
+			a.Close()
+			return err
+		}
+	}
+	select {
+	case err := <-done:
+		a.Close()
+		return err
+	case <-ctx.Done():
+		logger.Info("shutting down: draining in-flight requests")
+		err := a.Close()
+		<-done
+		return err
+	}
+}
+
+func printDemoLogins(ctx context.Context, a *App, w io.Writer) error {
+	fmt.Fprintf(w, "\nDemo logins (password %q for all); each with a fresh API token:\n", demo.Password)
+	for _, l := range demo.Logins() {
+		tok, err := newToken(ctx, a.Store, l.Email)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "  %-26s %-16s %-12s %s\n", l.Email, l.Role, l.Org, tok)
+	}
+	fmt.Fprintf(w, "\nTry: curl -H 'Authorization: Bearer <token>' %s/api/v1/cases\n", a.URL())
+	return nil
+}
+
+func migrate(ctx context.Context, cfg Config, stdout io.Writer) error {
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	fmt.Fprintln(stdout, "migrations applied")
+	return nil
+}
+
+func token(ctx context.Context, cfg Config, email string, stdout io.Writer) error {
+	if email == "" {
+		return errors.New("token: --user EMAIL is required")
+	}
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	tok, err := newToken(ctx, s, email)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "API token for %s: %s\n", strings.ToLower(email), tok)
+	return nil
+}
+
+// newToken creates an API token for a user: 160 random bits, of which the
+// store keeps only the SHA-256.
+func newToken(ctx context.Context, s desk.Store, email string) (string, error) {
+	u, err := s.UserByEmail(ctx, email)
+	if err != nil {
+		return "", fmt.Errorf("token for %s: %w", email, err)
+	}
+	var b [20]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	tok := "sdk_" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
+	h := sha256.Sum256([]byte(tok))
+	if err := s.CreateToken(ctx, u.ID, h[:], desk.SystemClock{}.Now()); err != nil {
+		return "", err
+	}
+	return tok, nil
+}
