@@ -163,7 +163,7 @@ func (s *Service) importChange(ctx context.Context, actor *User, ic ImportedCase
 	if err := s.applySLA(ctx, c, org.TimeZone); err != nil {
 		return nil, err
 	}
-	msgs := []*Message{{Kind: MessageEvent, Body: "case imported", AuthorID: actor.ID, Channel: "import", CreatedAt: now}}
+	var msgs []*Message
 	for j, im := range ic.Messages {
 		if err := checkText("body", im.Body, true, MaxBodyLen); err != nil {
 			return nil, err
@@ -191,6 +191,8 @@ func (s *Service) importChange(ctx context.Context, actor *User, ic ImportedCase
 			c.UpdatedAt = *at
 		}
 	}
+	// The import itself is the last entry: the timeline reads oldest first.
+	msgs = append(msgs, &Message{Kind: MessageEvent, Body: "case imported", AuthorID: actor.ID, Channel: "import", CreatedAt: now})
 	for _, m := range msgs {
 		m.OrgID = org.ID
 	}

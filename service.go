@@ -681,7 +681,14 @@ func (s *Service) Escalate(ctx context.Context, actor *User, caseID int64, e Esc
 		if e.ThirdParty != "" {
 			body = "escalated to third party " + e.ThirdParty
 		}
-		c.Team, c.ThirdParty = e.Team, e.ThirdParty
+		// An escalation adds to the record: a case escalated to a team and
+		// then to a third party keeps both.
+		if e.Team != "" {
+			c.Team = e.Team
+		}
+		if e.ThirdParty != "" {
+			c.ThirdParty = e.ThirdParty
+		}
 		if c.Status == StatusNew {
 			c.Status = StatusOpen
 		}

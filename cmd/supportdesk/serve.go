@@ -69,12 +69,15 @@ type App struct {
 }
 
 // Open opens the store, seeds demo data if configured and starts listening.
+// A Store set beforehand is used as it is.
 func (a *App) Open(ctx context.Context) error {
-	s, err := openStore(ctx, a.Config)
-	if err != nil {
-		return err
+	var err error
+	if a.Store == nil {
+		if a.Store, err = openStore(ctx, a.Config); err != nil {
+			return err
+		}
 	}
-	a.Store = s
+	s := a.Store
 	if err := os.MkdirAll(filepath.Join(a.Config.DataDir, "attachments"), 0o700); err != nil {
 		return fmt.Errorf("create attachment directory: %w", err)
 	}

@@ -1,0 +1,47 @@
+package web
+
+import (
+	"net/http"
+
+	"desk"
+)
+
+// route is one endpoint of the API.
+type route struct {
+	Method string
+	// Pattern is a net/http.ServeMux path pattern; {id} is a path value.
+	Pattern string
+	// Public routes are served without a bearer token.
+	Public bool
+	// Handle serves the route. u is the authenticated caller, nil on public
+	// routes. A returned error is written as a problem.
+	Handle func(s *Server, w http.ResponseWriter, r *http.Request, u *desk.User) error
+}
+
+// routes is the whole API. openapi.json describes exactly these routes, and
+// TestOpenAPIMatchesRoutes keeps it that way.
+var routes = []route{
+	{"GET", "/healthz", true, (*Server).healthz},
+	{"GET", "/readyz", true, (*Server).readyz},
+	{"GET", "/api/v1/openapi.json", true, (*Server).openAPI},
+
+	{"GET", "/api/v1/me", false, (*Server).me},
+	{"GET", "/api/v1/products", false, (*Server).products},
+
+	{"POST", "/api/v1/cases", false, (*Server).openCase},
+	{"GET", "/api/v1/cases", false, (*Server).listCases},
+	{"GET", "/api/v1/cases/{id}", false, (*Server).getCase},
+	{"GET", "/api/v1/cases/{id}/messages", false, (*Server).listMessages},
+	{"POST", "/api/v1/cases/{id}/messages", false, (*Server).addMessage},
+	{"POST", "/api/v1/cases/{id}/close", false, (*Server).closeCase},
+	{"POST", "/api/v1/cases/{id}/reopen", false, (*Server).reopenCase},
+	{"POST", "/api/v1/cases/{id}/request-info", false, (*Server).requestInfo},
+	{"POST", "/api/v1/cases/{id}/resolve", false, (*Server).resolveCase},
+	{"POST", "/api/v1/cases/{id}/escalate", false, (*Server).escalateCase},
+
+	{"GET", "/api/v1/cases/{id}/attachments", false, (*Server).listAttachments},
+	{"POST", "/api/v1/cases/{id}/attachments", false, (*Server).uploadAttachment},
+	{"GET", "/api/v1/attachments/{id}", false, (*Server).downloadAttachment},
+
+	{"POST", "/api/v1/import/cases", false, (*Server).importCases},
+}
