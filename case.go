@@ -210,10 +210,23 @@ type CaseFilter struct {
 	CreatedBy  int64
 	// Query matches title and description text.
 	Query string
-	// After is the id of the last case of the previous page; pages run from
-	// the newest case to the oldest.
-	After int64
+	// After is the position of the last case of the previous page; pages
+	// run from the newest case to the oldest by creation time.
+	After *CaseCursor
 	Limit int
+}
+
+// CaseCursor is a position in a list of cases ordered by creation time and
+// id, newest first. Imported cases take their place by original time.
+type CaseCursor struct {
+	CreatedAt time.Time
+	ID        int64
+}
+
+// CasePage is one page of a case list. Next is nil on the last page.
+type CasePage struct {
+	Items []*Case
+	Next  *CaseCursor
 }
 
 // Idempotency ties a client's Idempotency-Key to the case its first request

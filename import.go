@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -73,7 +74,8 @@ func (s *Service) ImportCases(ctx context.Context, actor *User, in []ImportedCas
 	for i, ic := range in {
 		ch, err := s.importChange(ctx, actor, ic, now, lookup)
 		if err != nil {
-			if e, ok := err.(*Error); ok {
+			var e *Error
+			if errors.As(err, &e) {
 				e2 := *e
 				e2.Message = fmt.Sprintf("case %d: %s", i, e.Message)
 				return nil, &e2
@@ -199,6 +201,7 @@ func (s *Service) importChange(ctx context.Context, actor *User, ic ImportedCase
 	return &CaseChange{
 		Case:     c,
 		Messages: msgs,
-		Audit:    []*AuditEntry{s.audit(ctx, actor, org.ID, "case.import", "case", ic.ExternalID, map[string]any{"external_id": ic.ExternalID, "created_at": created})},
+		// The store fills in the new case's id as the audit object.
+		Audit: []*AuditEntry{s.audit(ctx, actor, org.ID, "case.import", "case", "", map[string]any{"external_id": ic.ExternalID, "created_at": created})},
 	}, nil
 }

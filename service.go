@@ -384,8 +384,8 @@ func (s *Service) Case(ctx context.Context, actor *User, id int64) (*Case, error
 // MaxPageSize is the largest page of a list.
 const MaxPageSize = 100
 
-// Cases lists the cases the actor may see, newest first.
-func (s *Service) Cases(ctx context.Context, actor *User, f CaseFilter) ([]*Case, error) {
+// Cases lists a page of the cases the actor may see, newest first.
+func (s *Service) Cases(ctx context.Context, actor *User, f CaseFilter) (*CasePage, error) {
 	if err := requireCaseManager(actor); err != nil {
 		return nil, err
 	}
@@ -405,7 +405,20 @@ func (s *Service) Cases(ctx context.Context, actor *User, f CaseFilter) ([]*Case
 	if f.Limit <= 0 || f.Limit > MaxPageSize {
 		f.Limit = MaxPageSize
 	}
-	return s.Store.Cases(ctx, ScopeOf(actor), f)
+	limit := f.Limit
+	// One case more than the page tells whether there is a next page.
+	f.Limit++
+	cs, err := s.Store.Cases(ctx, ScopeOf(actor), f)
+	if err != nil {
+		return nil, err
+	}
+	page := &CasePage{Items: cs}
+	if len(cs) > limit {
+		page.Items = cs[:limit]
+		last := cs[limit-1]
+		page.Next = &CaseCursor{CreatedAt: last.CreatedAt, ID: last.ID}
+	}
+	return page, nil
 }
 
 // Timeline returns a case's timeline as the actor may see it.

@@ -323,8 +323,8 @@ func TestOtherOrganisationSeesNothing(t *testing.T) {
 		}
 	}
 	list, err := e.svc.Cases(e.ctx, e.entAdmin, desk.CaseFilter{})
-	if err != nil || len(list) != 0 {
-		t.Fatalf("other organisation lists %d cases (%v)", len(list), err)
+	if err != nil || len(list.Items) != 0 {
+		t.Fatalf("other organisation lists %v (%v)", list, err)
 	}
 }
 
@@ -400,8 +400,8 @@ func TestImportUsesOriginalTimes(t *testing.T) {
 		t.Fatalf("bad batch: %v", err)
 	}
 	list, _ := e.svc.Cases(e.ctx, e.super, desk.CaseFilter{})
-	if len(list) != 1 {
-		t.Fatalf("%d cases after one good and one refused import, want 1", len(list))
+	if len(list.Items) != 1 {
+		t.Fatalf("%d cases after one good and one refused import, want 1", len(list.Items))
 	}
 }
 

@@ -186,7 +186,7 @@ func (db *DB) Case(ctx context.Context, scope desk.Scope, id int64) (*desk.Case,
 	return c, err
 }
 
-// Cases lists cases within the scope, newest first. The filter is compiled
+// Cases lists cases within the scope, newest first by creation time. The filter is compiled
 // from a fixed set of clauses; values only ever travel as parameters.
 func (db *DB) Cases(ctx context.Context, scope desk.Scope, f desk.CaseFilter) ([]*desk.Case, error) {
 	var where []string
@@ -222,14 +222,15 @@ func (db *DB) Cases(ctx context.Context, scope desk.Scope, f desk.CaseFilter) ([
 		p := arg("%" + likeEscape(strings.ToLower(f.Query)) + "%")
 		where = append(where, "(lower(title) LIKE "+p+" ESCAPE '\\' OR lower(description) LIKE "+p+" ESCAPE '\\')")
 	}
-	if f.After != 0 {
-		where = append(where, "id < "+arg(f.After))
+	if f.After != nil {
+		at, id := arg(us(f.After.CreatedAt)), arg(f.After.ID)
+		where = append(where, "(created_at < "+at+" OR (created_at = "+at+" AND id < "+id+"))")
 	}
 	q := "SELECT " + db.q.Get("case-columns") + " FROM cases"
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	q += " ORDER BY id DESC LIMIT " + arg(f.Limit)
+	q += " ORDER BY created_at DESC, id DESC LIMIT " + arg(f.Limit)
 	return many(ctx, db, scanCase, q, args...)
 }
 

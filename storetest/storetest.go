@@ -31,6 +31,7 @@ func Run(t *testing.T, newStore func(t *testing.T) desk.Store) {
 		{"Attachments", testAttachments},
 		{"ListFilters", testListFilters},
 		{"Pagination", testPagination},
+		{"OrderByCreation", testOrderByCreation},
 		{"ImportAllOrNothing", testImportAllOrNothing},
 		{"ConcurrentCreates", testConcurrentCreates},
 		{"Audit", testAudit},
@@ -443,7 +444,7 @@ func testPagination(t *testing.T, f *fixture) {
 	}
 	f.create(t, f.org2, f.admin2, "not mine")
 	var got []int64
-	var after int64
+	var after *desk.CaseCursor
 	for pages := 0; ; pages++ {
 		if pages > 10 {
 			t.Fatal("pagination does not end")
@@ -454,7 +455,8 @@ func testPagination(t *testing.T, f *fixture) {
 			break
 		}
 		got = append(got, ids(page)...)
-		after = page[len(page)-1].ID
+		last := page[len(page)-1]
+		after = &desk.CaseCursor{CreatedAt: last.CreatedAt, ID: last.ID}
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("pages gave %v, want %v", got, want)
@@ -540,5 +542,33 @@ func testAudit(t *testing.T, f *fixture) {
 	var de *desk.Error
 	if errors.As(err, &de) {
 		t.Fatal(de)
+	}
+}
+
+// testOrderByCreation checks that lists run by creation time, so that an
+// imported case takes its place by its original time, and that a cursor
+// between equal times neither skips nor repeats.
+func testOrderByCreation(t *testing.T, f *fixture) {
+	newer := f.create(t, f.org1, f.admin1, "opened today")
+	old := f.newCase(f.org1, f.admin1, "imported from last year")
+	old.Case.CreatedAt = base.AddDate(-1, 0, 0)
+	must(t, f.s.ImportCases(f.ctx, []*desk.CaseChange{old}))
+	same := f.newCase(f.org1, f.admin1, "same time as today's")
+	must(t, f.s.ImportCases(f.ctx, []*desk.CaseChange{same}))
+	all, err := f.s.Cases(f.ctx, scope(f.org1), desk.CaseFilter{Limit: 10})
+	must(t, err)
+	if want := []int64{same.Case.ID, newer.ID, old.Case.ID}; fmt.Sprint(ids(all)) != fmt.Sprint(want) {
+		t.Fatalf("order %v, want %v", ids(all), want)
+	}
+	var got []int64
+	var after *desk.CaseCursor
+	for range 3 {
+		page, err := f.s.Cases(f.ctx, scope(f.org1), desk.CaseFilter{After: after, Limit: 1})
+		must(t, err)
+		got = append(got, ids(page)...)
+		after = &desk.CaseCursor{CreatedAt: page[0].CreatedAt, ID: page[0].ID}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(ids(all)) {
+		t.Fatalf("one-by-one pages %v, want %v", got, ids(all))
 	}
 }

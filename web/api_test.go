@@ -514,7 +514,14 @@ func TestCursorPagination(t *testing.T) {
 			t.Errorf("limit %d: %d pages, want %d", limit, pages, wantPages)
 		}
 	}
-	if !slices.IsSortedFunc(want, func(a, b int64) int { return int(b - a) }) {
+	// Newest first by creation time (demo cases were created over weeks,
+	// imported ones months ago), ties broken by id.
+	if !slices.IsSortedFunc(all, func(a, b *desk.Case) int {
+		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+			return c
+		}
+		return int(b.ID - a.ID)
+	}) {
 		t.Errorf("cases are not newest first: %v", want)
 	}
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"desk"
 )
@@ -65,20 +66,29 @@ func (s *Server) openCase(w http.ResponseWriter, r *http.Request, u *desk.User) 
 	return s.writeJSON(w, r, status, c)
 }
 
-// encodeCursor and decodeCursor make the opaque page cursor: the id of the
-// last case of a page. The scope of the caller, not the cursor, decides what
-// the next page holds, so a forged cursor reveals nothing.
-func encodeCursor(id int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(id, 10)))
+// encodeCursor and decodeCursor make the opaque page cursor: the creation
+// time (microseconds) and id of the last case of a page. The scope of the
+// caller, not the cursor, decides what the next page holds, so a forged
+// cursor reveals nothing.
+func encodeCursor(c *desk.CaseCursor) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(c.CreatedAt.UnixMicro(), 10) + "." + strconv.FormatInt(c.ID, 10)))
 }
 
-func decodeCursor(s string) (int64, bool) {
+func decodeCursor(s string) (*desk.CaseCursor, bool) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(b) == 0 || len(b) > 19 || strings.TrimLeft(string(b), "0123456789") != "" {
-		return 0, false
+	if err != nil || len(b) == 0 || len(b) > 40 {
+		return nil, false
 	}
-	id, err := strconv.ParseInt(string(b), 10, 64)
-	return id, err == nil && id > 0
+	at, id, ok := strings.Cut(string(b), ".")
+	if !ok {
+		return nil, false
+	}
+	us, err1 := strconv.ParseInt(at, 10, 64)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if err1 != nil || err2 != nil || n <= 0 || strings.HasPrefix(at, "+") || strings.HasPrefix(id, "+") {
+		return nil, false
+	}
+	return &desk.CaseCursor{CreatedAt: time.UnixMicro(us).UTC(), ID: n}, true
 }
 
 // splitList splits query values that may each be comma lists.
@@ -121,37 +131,21 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, u *desk.User)
 		limit = n
 	}
 	if v := q.Get("cursor"); v != "" {
-		id, ok := decodeCursor(v)
+		c, ok := decodeCursor(v)
 		if !ok {
 			return desk.FieldError(desk.EINVALID, "invalid_cursor", "cursor",
 				"cursor is not one this API returned; start again without it")
 		}
-		f.After = id
+		f.After = c
 	}
-
-	// Ask for one case more than the page holds to learn whether there is a
-	// next page. The service never returns more than MaxPageSize, so a full
-	// page of that size needs a second, one-case look.
-	f.Limit = min(limit+1, desk.MaxPageSize)
-	cs, err := s.Service.Cases(r.Context(), u, f)
+	f.Limit = limit
+	p, err := s.Service.Cases(r.Context(), u, f)
 	if err != nil {
 		return err
 	}
-	more := len(cs) > limit
-	if more {
-		cs = cs[:limit]
-	} else if len(cs) == limit && f.Limit == limit {
-		probe := f
-		probe.After, probe.Limit = cs[len(cs)-1].ID, 1
-		next, err := s.Service.Cases(r.Context(), u, probe)
-		if err != nil {
-			return err
-		}
-		more = len(next) > 0
-	}
-	page := items(cs)
-	if more {
-		page.NextCursor = encodeCursor(cs[len(cs)-1].ID)
+	page := items(p.Items)
+	if p.Next != nil {
+		page.NextCursor = encodeCursor(p.Next)
 	}
 	return s.writeJSON(w, r, http.StatusOK, page)
 }

@@ -108,9 +108,9 @@ CREATE TABLE cases (
 	version               INTEGER NOT NULL
 );
 INSERT INTO sqlite_sequence (name, seq) VALUES ('cases', 999);
-CREATE INDEX cases_org ON cases (org_id, id);
-CREATE INDEX cases_org_status ON cases (org_id, status, id);
-CREATE INDEX cases_status ON cases (status, id);
+CREATE INDEX cases_org ON cases (org_id, created_at, id);
+CREATE INDEX cases_org_status ON cases (org_id, status, created_at, id);
+CREATE INDEX cases_status ON cases (status, created_at, id);
 
 CREATE TABLE messages (
 	id            INTEGER PRIMARY KEY,
