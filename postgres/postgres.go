@@ -51,7 +51,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, err
 	}
 	db := &DB{conn: conn}
-	db.DB = sqlstore.New(conn, txWriter{conn}, q, sqlstore.Dialect{Name: "postgres", IsUnique: isUnique}, conn.Close)
+	db.DB = sqlstore.New(conn, conn, txWriter{conn}, q, sqlstore.Dialect{Name: "postgres", IsUnique: isUnique}, conn.Close)
 	return db, nil
 }
 

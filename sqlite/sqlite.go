@@ -91,9 +91,14 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		ro.Close()
 		return nil, err
 	}
-	w := newGroupWriter(rw)
+	w, err := newGroupWriter(ctx, rw)
+	if err != nil {
+		rw.Close()
+		ro.Close()
+		return nil, err
+	}
 	db := &DB{path: path, rw: rw, ro: ro, writer: w}
-	db.DB = sqlstore.New(ro, w, q, sqlstore.Dialect{Name: "sqlite", IsUnique: isUnique}, db.close)
+	db.DB = sqlstore.New(ro, rw, w, q, sqlstore.Dialect{Name: "sqlite", IsUnique: isUnique, SingleWriter: true}, db.close)
 	return db, nil
 }
 
@@ -102,9 +107,13 @@ func (db *DB) close() error {
 	return errors.Join(db.ro.Close(), db.rw.Close())
 }
 
-// Migrate applies the migrations not yet applied.
+// Migrate applies the migrations not yet applied, then prepares the write
+// statements, which needs the schema.
 func (db *DB) Migrate(ctx context.Context) error {
-	return Migrate(ctx, db.rw)
+	if err := Migrate(ctx, db.rw); err != nil {
+		return err
+	}
+	return db.Prepare(ctx)
 }
 
 // Migrate applies the embedded migrations to a SQLite database.
@@ -145,12 +154,30 @@ type groupWriter struct {
 	reqs chan *writeReq
 	quit chan struct{}
 	dead chan struct{}
+	// stmts holds the savepoint statements, prepared once: they run three
+	// times per transaction.
+	stmts map[string]*sql.Stmt
 }
 
-func newGroupWriter(db *sql.DB) *groupWriter {
-	w := &groupWriter{db: db, reqs: make(chan *writeReq), quit: make(chan struct{}), dead: make(chan struct{})}
+// exec runs one of the writer's own statements in tx.
+func (w *groupWriter) exec(ctx context.Context, tx *sql.Tx, query string) (sql.Result, error) {
+	return tx.StmtContext(ctx, w.stmts[query]).ExecContext(ctx)
+}
+
+func newGroupWriter(ctx context.Context, db *sql.DB) (*groupWriter, error) {
+	w := &groupWriter{db: db, reqs: make(chan *writeReq), quit: make(chan struct{}), dead: make(chan struct{}),
+		stmts: map[string]*sql.Stmt{}}
+	// Prepared now, while the connection is free: once transactions run
+	// it never is.
+	for _, q := range []string{"SAVEPOINT w", "RELEASE w", "ROLLBACK TO w"} {
+		st, err := db.PrepareContext(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: prepare %q: %w", q, err)
+		}
+		w.stmts[q] = st
+	}
 	go w.loop()
-	return w
+	return w, nil
 }
 
 var errClosed = errors.New("sqlite: store closed")
@@ -183,6 +210,11 @@ func (w *groupWriter) stop() {
 
 func (w *groupWriter) loop() {
 	defer close(w.dead)
+	defer func() {
+		for _, st := range w.stmts {
+			st.Close()
+		}
+	}()
 	for {
 		var batch []*writeReq
 		select {
@@ -231,21 +263,21 @@ func (w *groupWriter) commit(batch []*writeReq) {
 			errs[i] = err
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+		if _, err := w.exec(ctx, tx, "SAVEPOINT w"); err != nil {
 			errs[i] = err
 			continue
 		}
 		rctx := context.WithoutCancel(r.ctx)
 		if err := r.fn(rctx, tx); err != nil {
 			errs[i] = err
-			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO w"); rerr != nil {
+			if _, rerr := w.exec(ctx, tx, "ROLLBACK TO w"); rerr != nil {
 				// The transaction is unusable; fail the whole batch.
 				tx.Rollback()
 				finish(fmt.Errorf("sqlite: rollback to savepoint: %w", rerr))
 				return
 			}
 		}
-		if _, err := tx.ExecContext(ctx, "RELEASE w"); err != nil {
+		if _, err := w.exec(ctx, tx, "RELEASE w"); err != nil {
 			tx.Rollback()
 			finish(fmt.Errorf("sqlite: release savepoint: %w", err))
 			return

@@ -7,7 +7,7 @@ import (
 	"desk"
 )
 
-func (db *DB) insertAudit(ctx context.Context, tx *sql.Tx, e *desk.AuditEntry) error {
+func (db *DB) insertAudit(ctx context.Context, tx *Tx, e *desk.AuditEntry) error {
 	_, err := tx.ExecContext(ctx, db.q.Get("insert-audit"), us(e.At), nid(e.ActorID), nid(e.OrgID),
 		e.Action, e.ObjectType, e.ObjectID, e.RemoteAddr, e.Detail)
 	return err
@@ -15,7 +15,7 @@ func (db *DB) insertAudit(ctx context.Context, tx *sql.Tx, e *desk.AuditEntry) e
 
 // AppendAudit appends one entry to the audit log.
 func (db *DB) AppendAudit(ctx context.Context, e *desk.AuditEntry) error {
-	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error { return db.insertAudit(ctx, tx, e) })
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error { return db.insertAudit(ctx, tx, e) })
 }
 
 // Audit returns an organisation's audit entries, newest first.

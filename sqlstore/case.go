@@ -40,7 +40,7 @@ func scanCase(s scanner) (*desk.Case, error) {
 }
 
 // insertCase writes a new case with its timeline, attachment and audit.
-func (db *DB) insertCase(ctx context.Context, tx *sql.Tx, ch *desk.CaseChange) error {
+func (db *DB) insertCase(ctx context.Context, tx *Tx, ch *desk.CaseChange) error {
 	c := ch.Case
 	if err := tx.QueryRowContext(ctx, db.q.Get("insert-case"), caseArgs(c)...).Scan(&c.ID); err != nil {
 		return fmt.Errorf("insert case: %w", err)
@@ -54,7 +54,7 @@ func (db *DB) insertCase(ctx context.Context, tx *sql.Tx, ch *desk.CaseChange) e
 }
 
 // insertRest writes what a change adds besides the case row.
-func (db *DB) insertRest(ctx context.Context, tx *sql.Tx, ch *desk.CaseChange) error {
+func (db *DB) insertRest(ctx context.Context, tx *Tx, ch *desk.CaseChange) error {
 	c := ch.Case
 	if a := ch.Attachment; a != nil {
 		a.CaseID, a.OrgID = c.ID, c.OrgID
@@ -81,7 +81,7 @@ func (db *DB) insertRest(ctx context.Context, tx *sql.Tx, ch *desk.CaseChange) e
 // CreateCase stores a new case, honouring an idempotency key.
 func (db *DB) CreateCase(ctx context.Context, ch *desk.CaseChange, idem *desk.Idempotency) (created bool, err error) {
 	var existing int64
-	err = db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		existing = 0
 		if idem != nil {
 			// Claiming the key first makes a concurrent retry wait for
@@ -131,7 +131,7 @@ func (db *DB) CreateCase(ctx context.Context, ch *desk.CaseChange, idem *desk.Id
 
 // ImportCases stores several new cases in one transaction.
 func (db *DB) ImportCases(ctx context.Context, chs []*desk.CaseChange) error {
-	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		for _, ch := range chs {
 			if err := db.insertCase(ctx, tx, ch); err != nil {
 				return err
@@ -144,7 +144,7 @@ func (db *DB) ImportCases(ctx context.Context, chs []*desk.CaseChange) error {
 // UpdateCase stores a case's new state if nobody changed it in between.
 func (db *DB) UpdateCase(ctx context.Context, ch *desk.CaseChange) error {
 	c := ch.Case
-	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.ExecContext(ctx, db.q.Get("update-case"), c.ID, ch.PrevVersion, c.Product,
 			string(c.Category), string(c.Severity), string(c.Status), c.Title, c.Description, c.Language,
 			c.BusinessImpact, string(c.ContactMethod), c.ContactName, c.ContactPhone, c.ContactEmail,

@@ -11,7 +11,7 @@ import (
 
 // CreateOrg stores a new organisation and sets its ID.
 func (db *DB) CreateOrg(ctx context.Context, o *desk.Org) error {
-	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		return tx.QueryRowContext(ctx, db.q.Get("create-org"), o.Name, o.TimeZone, o.Language,
 			join(o.Phones), join(o.Emails), us(o.CreatedAt)).Scan(&o.ID)
 	})
@@ -37,7 +37,7 @@ func (db *DB) Org(ctx context.Context, id int64) (*desk.Org, error) {
 
 // CreatePartner stores a new partner and sets its ID.
 func (db *DB) CreatePartner(ctx context.Context, p *desk.Partner) error {
-	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		return tx.QueryRowContext(ctx, db.q.Get("create-partner"), p.Name, p.Email, p.Phone, p.URL).Scan(&p.ID)
 	})
 }
@@ -132,7 +132,7 @@ func (db *DB) Subscriptions(ctx context.Context, orgID int64) ([]*desk.Subscript
 
 // exec runs one named statement in a write transaction.
 func (db *DB) exec(ctx context.Context, name string, args ...any) error {
-	err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx, db.q.Get(name), args...)
 		return err
 	})

@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"desk"
@@ -101,6 +102,9 @@ type Dialect struct {
 	Name string
 	// IsUnique reports whether err is a unique-constraint violation.
 	IsUnique func(error) bool
+	// SingleWriter is set when all writes share one connection: write
+	// statements are then prepared by Prepare only, never on demand.
+	SingleWriter bool
 }
 
 // DB is a desk.Store on database/sql.
@@ -110,18 +114,119 @@ type DB struct {
 	q       Queries
 	dialect Dialect
 	close   func() error
+	// Statements are prepared once per connection and kept: parsing SQL
+	// costs more than running it for the small queries a request makes.
+	rstmts, wstmts *stmtCache
 }
 
 var _ desk.Store = (*DB)(nil)
 
-// New returns a store that reads through read and writes through w, with
-// the queries q. close is called by Close.
-func New(read *sql.DB, w Writer, q Queries, d Dialect, close func() error) *DB {
-	return &DB{read: read, writer: w, q: q, dialect: d, close: close}
+// New returns a store that reads through read and writes through w, whose
+// transactions run on write, with the queries q. close is called by Close.
+func New(read, write *sql.DB, w Writer, q Queries, d Dialect, close func() error) *DB {
+	db := &DB{read: read, writer: w, q: q, dialect: d, close: close,
+		rstmts: newStmtCache(read), wstmts: newStmtCache(write)}
+	db.wstmts.fixed = d.SingleWriter
+	return db
+}
+
+// maxCachedStmts bounds each statement cache; the case list composes its
+// SQL from a bounded set of clauses, so the bound is never reached in
+// practice.
+const maxCachedStmts = 512
+
+type stmtCache struct {
+	db *sql.DB
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+	// fixed caches prepare nothing after Prepare: the SQLite writer's one
+	// connection is always inside a transaction once writes flow, and
+	// preparing outside it would wait for that connection forever.
+	fixed bool
+}
+
+func newStmtCache(db *sql.DB) *stmtCache { return &stmtCache{db: db, m: map[string]*sql.Stmt{}} }
+
+// Prepare prepares every named query now and fixes the cache. It must run
+// before the first write.
+func (db *DB) Prepare(ctx context.Context) error {
+	c := db.wstmts
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for name, q := range db.q {
+		if _, ok := c.m[q]; ok {
+			continue
+		}
+		st, err := c.db.PrepareContext(ctx, q)
+		if err != nil {
+			// A fragment such as case-columns is no statement of its own.
+			if strings.HasSuffix(name, "-columns") {
+				continue
+			}
+			return fmt.Errorf("prepare %s: %w", name, err)
+		}
+		c.m[q] = st
+	}
+	c.fixed = true
+	return nil
+}
+
+// get returns the prepared statement for query, or nil if it cannot be
+// prepared (the caller then runs the query unprepared and gets its error).
+func (c *stmtCache) get(ctx context.Context, query string) *sql.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.m[query]; ok {
+		return st
+	}
+	if c.fixed || len(c.m) >= maxCachedStmts {
+		return nil
+	}
+	st, err := c.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil
+	}
+	c.m[query] = st
+	return st
+}
+
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, st := range c.m {
+		st.Close()
+	}
+	clear(c.m)
+}
+
+// Tx is a write transaction that runs its statements prepared.
+type Tx struct {
+	tx *sql.Tx
+	c  *stmtCache
+}
+
+// ExecContext runs a statement in the transaction.
+func (t *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := t.c.get(ctx, query); st != nil {
+		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, query, args...)
+}
+
+// QueryRowContext runs a single-row query in the transaction.
+func (t *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := t.c.get(ctx, query); st != nil {
+		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, query, args...)
 }
 
 // Close releases the store's connections.
-func (db *DB) Close() error { return db.close() }
+func (db *DB) Close() error {
+	db.rstmts.close()
+	db.wstmts.close()
+	return db.close()
+}
 
 // Ping reports whether the database answers.
 func (db *DB) Ping(ctx context.Context) error {
@@ -141,8 +246,26 @@ func (db *DB) ReadDB() *sql.DB { return db.read }
 // Queries returns the loaded queries.
 func (db *DB) Queries() Queries { return db.q }
 
-func (db *DB) write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
-	return db.mapErr(db.writer.Write(ctx, fn))
+func (db *DB) write(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
+	return db.mapErr(db.writer.Write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		return fn(ctx, &Tx{tx: tx, c: db.wstmts})
+	}))
+}
+
+// query runs a read query, prepared.
+func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := db.rstmts.get(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return db.read.QueryContext(ctx, query, args...)
+}
+
+// queryRow runs a single-row read query, prepared.
+func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := db.rstmts.get(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return db.read.QueryRowContext(ctx, query, args...)
 }
 
 // mapErr turns driver errors the domain knows into *desk.Error.
@@ -203,7 +326,7 @@ type scanner interface{ Scan(dest ...any) error }
 
 // one runs a single-row query, mapping no rows to a not-found error.
 func (db *DB) one(ctx context.Context, what string, scan func(scanner) error, query string, args ...any) error {
-	err := scan(db.read.QueryRowContext(ctx, query, args...))
+	err := scan(db.queryRow(ctx, query, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return desk.NotFound(what)
 	}
@@ -215,7 +338,7 @@ func (db *DB) one(ctx context.Context, what string, scan func(scanner) error, qu
 
 // many runs a query and scans each row.
 func many[T any](ctx context.Context, db *DB, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := db.read.QueryContext(ctx, query, args...)
+	rows, err := db.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

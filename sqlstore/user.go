@@ -42,7 +42,7 @@ func (db *DB) CreateUser(ctx context.Context, u *desk.User) error {
 		return desk.Errorf(desk.EINVALID, "invalid_role", "staff have no organisation and customers have one")
 	}
 	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
-	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		return tx.QueryRowContext(ctx, db.q.Get("create-user"), nid(u.OrgID), u.Email, u.Name, string(u.Role),
 			u.SupportPrivilege, join(u.Languages), u.Language, u.TimeZone, u.PasswordHash, us(u.CreatedAt)).Scan(&u.ID)
 	})
