@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"desk"
@@ -168,14 +169,17 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 }
 
 func printDemoLogins(ctx context.Context, a *App, w io.Writer) error {
-	fmt.Fprintf(w, "\nDemo logins (password %q for all); each with a fresh API token:\n", demo.Password)
+	fmt.Fprintf(w, "\nDemo logins (password %q for all), each with a fresh API token:\n\n", demo.Password)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  LOGIN\tROLE\tORGANISATION\tAPI TOKEN")
 	for _, l := range demo.Logins() {
 		tok, err := newToken(ctx, a.Store, l.Email)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "  %-26s %-16s %-12s %s\n", l.Email, l.Role, l.Org, tok)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", l.Email, l.Role, l.Org, tok)
 	}
+	tw.Flush()
 	fmt.Fprintf(w, "\nTry: curl -H 'Authorization: Bearer <token>' %s/api/v1/cases\n", a.URL())
 	return nil
 }
@@ -220,7 +224,14 @@ func newToken(ctx context.Context, s desk.Store, email string) (string, error) {
 	}
 	tok := "sdk_" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
 	h := sha256.Sum256([]byte(tok))
-	if err := s.CreateToken(ctx, u.ID, h[:], desk.SystemClock{}.Now()); err != nil {
+	now := desk.SystemClock{}.Now()
+	if err := s.CreateToken(ctx, u.ID, h[:], now); err != nil {
+		return "", err
+	}
+	// The token itself is never recorded; a prefix of its hash identifies it.
+	if err := s.AppendAudit(ctx, &desk.AuditEntry{At: now, OrgID: u.OrgID, Action: "token.create",
+		ObjectType: "user", ObjectID: fmt.Sprint(u.ID), RemoteAddr: "cli",
+		Detail: fmt.Sprintf(`{"token_sha256_prefix":"%x"}`, h[:4])}); err != nil {
 		return "", err
 	}
 	return tok, nil
