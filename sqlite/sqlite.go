@@ -101,7 +101,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	db := &DB{path: path, rw: rw, ro: ro, writer: w}
-	db.DB = sqlstore.New(ro, rw, w, q, sqlstore.Dialect{Name: "sqlite", IsUnique: isUnique, SingleWriter: true}, db.close)
+	db.DB = sqlstore.New(ro, rw, w, q, sqlstore.Dialect{Name: "sqlite", IsUnique: isUnique, SingleWriter: true, PrepareStatements: true}, db.close)
 	return db, nil
 }
 

@@ -105,6 +105,10 @@ type Dialect struct {
 	// SingleWriter is set when all writes share one connection: write
 	// statements are then prepared by Prepare only, never on demand.
 	SingleWriter bool
+	// PrepareStatements keeps statements prepared in the store. pgx caches
+	// prepared statements per connection by itself; modernc.org/sqlite
+	// does not.
+	PrepareStatements bool
 }
 
 // DB is a desk.Store on database/sql.
@@ -127,6 +131,9 @@ func New(read, write *sql.DB, w Writer, q Queries, d Dialect, close func() error
 	db := &DB{read: read, writer: w, q: q, dialect: d, close: close,
 		rstmts: newStmtCache(read), wstmts: newStmtCache(write)}
 	db.wstmts.fixed = d.SingleWriter
+	if !d.PrepareStatements {
+		db.rstmts.fixed, db.wstmts.fixed = true, true
+	}
 	return db
 }
 
@@ -150,6 +157,9 @@ func newStmtCache(db *sql.DB) *stmtCache { return &stmtCache{db: db, m: map[stri
 // Prepare prepares every named query now and fixes the cache. It must run
 // before the first write.
 func (db *DB) Prepare(ctx context.Context) error {
+	if !db.dialect.PrepareStatements {
+		return nil
+	}
 	c := db.wstmts
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -175,16 +185,23 @@ func (db *DB) Prepare(ctx context.Context) error {
 // prepared (the caller then runs the query unprepared and gets its error).
 func (c *stmtCache) get(ctx context.Context, query string) *sql.Stmt {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if st, ok := c.m[query]; ok {
+	st, ok := c.m[query]
+	full := c.fixed || len(c.m) >= maxCachedStmts
+	c.mu.Unlock()
+	if ok || full {
 		return st
 	}
-	if c.fixed || len(c.m) >= maxCachedStmts {
-		return nil
-	}
+	// Prepare without holding the lock: preparing waits for a free
+	// connection, and those may be busy with callers that need the lock.
 	st, err := c.db.PrepareContext(ctx, query)
 	if err != nil {
 		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if prev, ok := c.m[query]; ok {
+		st.Close()
+		return prev
 	}
 	c.m[query] = st
 	return st
