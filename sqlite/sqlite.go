@@ -16,7 +16,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"runtime"
 
@@ -121,18 +120,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 
 // Migrate applies the embedded migrations to a SQLite database.
 func Migrate(ctx context.Context, conn *sql.DB) error {
-	sub, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		return err
-	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, conn, sub)
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	return nil
+	return sqlstore.Migrate(ctx, goose.DialectSQLite3, conn, migrations)
 }
 
 func isUnique(err error) bool {

@@ -18,6 +18,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pressly/goose/v3"
+
 	"desk"
 )
 
@@ -369,4 +371,21 @@ func many[T any](ctx context.Context, db *DB, scan func(scanner) (T, error), que
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// Migrate applies the migrations in the "migrations" directory of fsys that
+// conn has not applied yet, recording them in goose's version table.
+func Migrate(ctx context.Context, dialect goose.Dialect, conn *sql.DB, fsys fs.FS, opts ...goose.ProviderOption) error {
+	sub, err := fs.Sub(fsys, "migrations")
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(dialect, conn, sub, opts...)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
 }
