@@ -155,6 +155,14 @@ type Case struct {
 	NextResponseDueAt  *time.Time `json:"next_response_due_at,omitempty"`
 	ResolutionDueAt    *time.Time `json:"resolution_due_at,omitempty"`
 
+	// Pauses are the stretches during which the SLA clock stood still.
+	Pauses []Pause `json:"-"`
+	// AwaitingSince is when the customer's reply that the next response
+	// target counts from arrived; nil when no reply waits.
+	AwaitingSince *time.Time `json:"-"`
+	// SLA is the case's SLA state as of the read, filled in by the service.
+	SLA *SLAState `json:"sla,omitempty"`
+
 	// Version increases with every change; updates are compare-and-set on
 	// it so that two writers never silently overwrite each other.
 	Version int `json:"version"`
@@ -210,17 +218,45 @@ type CaseFilter struct {
 	CreatedBy  int64
 	// Query matches title and description text.
 	Query string
-	// After is the position of the last case of the previous page; pages
-	// run from the newest case to the oldest by creation time.
+	// Sort is SortNewest (the default) or SortDue.
+	Sort string
+	// DueBefore keeps only cases with a pending due time before it, for
+	// the list of cases at risk.
+	DueBefore *time.Time
+	// After is the position of the last case of the previous page.
 	After *CaseCursor
 	Limit int
 }
 
-// CaseCursor is a position in a list of cases ordered by creation time and
-// id, newest first. Imported cases take their place by original time.
+// Case list orders.
+const (
+	// SortNewest runs from the newest case to the oldest by creation
+	// time; imported cases take their place by their original time.
+	SortNewest = ""
+	// SortDue runs from the earliest pending due time to the latest, then
+	// the cases with none (waiting on the customer, met, resolved).
+	SortDue = "due"
+)
+
+// CaseCursor is a position in a case list: the sort key (creation or due
+// time) and id of the last case of a page.
 type CaseCursor struct {
-	CreatedAt time.Time
-	ID        int64
+	Sort string
+	At   time.Time
+	// NoDue marks a position among the cases without a due time.
+	NoDue bool
+	ID    int64
+}
+
+// cursorOf returns the position of c in a list sorted by sort.
+func cursorOf(c *Case, sort string) *CaseCursor {
+	if sort == SortDue {
+		if d := c.NextDueAt(); d != nil {
+			return &CaseCursor{Sort: sort, At: *d, ID: c.ID}
+		}
+		return &CaseCursor{Sort: sort, NoDue: true, ID: c.ID}
+	}
+	return &CaseCursor{At: c.CreatedAt, ID: c.ID}
 }
 
 // CasePage is one page of a case list. Next is nil on the last page.
@@ -252,6 +288,10 @@ type CaseChange struct {
 	// Attachment is recorded with the change, if any.
 	Attachment *Attachment
 	Audit      []*AuditEntry
+	// Timers replace the case's pending timers, when ReplaceTimers is set.
+	// A timer that has fired already is never created again.
+	Timers        []*Timer
+	ReplaceTimers bool
 }
 
 // CaseStore reads and writes cases, their timelines and attachments. Every

@@ -162,9 +162,8 @@ func (s *Service) importChange(ctx context.Context, actor *User, ic ImportedCase
 	if c.ClosedAt, err = stamp(ic.ClosedAt, "closed_at"); err != nil {
 		return nil, err
 	}
-	if err := s.applySLA(ctx, c, org.TimeZone); err != nil {
-		return nil, err
-	}
+	// Due times and timers come after the messages, which set the first
+	// response.
 	var msgs []*Message
 	for j, im := range ic.Messages {
 		if err := checkText("body", im.Body, true, MaxBodyLen); err != nil {
@@ -193,6 +192,10 @@ func (s *Service) importChange(ctx context.Context, actor *User, ic ImportedCase
 			c.UpdatedAt = *at
 		}
 	}
+	timers, err := s.refreshSLA(ctx, c, now)
+	if err != nil {
+		return nil, err
+	}
 	// The import itself is the last entry: the timeline reads oldest first.
 	msgs = append(msgs, &Message{Kind: MessageEvent, Body: "case imported", AuthorID: actor.ID, Channel: "import", CreatedAt: now})
 	for _, m := range msgs {
@@ -201,6 +204,7 @@ func (s *Service) importChange(ctx context.Context, actor *User, ic ImportedCase
 	return &CaseChange{
 		Case:     c,
 		Messages: msgs,
+		Timers:   timers, ReplaceTimers: true,
 		// The store fills in the new case's id as the audit object.
 		Audit: []*AuditEntry{s.audit(ctx, actor, org.ID, "case.import", "case", "", map[string]any{"external_id": ic.ExternalID, "created_at": created})},
 	}, nil

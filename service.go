@@ -42,6 +42,8 @@ type Service struct {
 	AttachmentLimit int64
 	// ReopenWindow is how long after resolution a case may be reopened.
 	ReopenWindow time.Duration
+	// SLA holds the rules for warnings, downgrades and automatic close.
+	SLA SLAConfig
 }
 
 // NewService returns a Service with default limits.
@@ -50,6 +52,7 @@ func NewService(store Store, blobs BlobStore, bus Bus, clock Clock) *Service {
 		Store: store, Blobs: blobs, Bus: bus, Clock: clock,
 		AttachmentLimit: DefaultAttachmentLimit,
 		ReopenWindow:    DefaultReopenWindow,
+		SLA:             DefaultSLAConfig(),
 	}
 }
 
@@ -278,10 +281,12 @@ func (s *Service) OpenCase(ctx context.Context, actor *User, in NewCase, idemKey
 	if err := s.entitle(ctx, c); err != nil {
 		return nil, false, err
 	}
-	if err := s.applySLA(ctx, c, org.TimeZone); err != nil {
+	timers, err := s.refreshSLA(ctx, c, now)
+	if err != nil {
 		return nil, false, fmt.Errorf("open case: %w", err)
 	}
 	ch := &CaseChange{
+		Timers: timers, ReplaceTimers: true,
 		Case: c,
 		Messages: []*Message{{
 			Kind: MessageEvent, Body: "case opened", Channel: "api", AuthorID: actor.ID, CreatedAt: now,
@@ -299,7 +304,7 @@ func (s *Service) OpenCase(ctx context.Context, actor *User, in NewCase, idemKey
 	if created {
 		s.publish(ctx, "case.created", c)
 	}
-	return c, created, nil
+	return c, created, s.withSLA(ctx, c)
 }
 
 // entitle checks a new case against the organisation's subscription to
@@ -378,7 +383,11 @@ func (s *Service) Case(ctx context.Context, actor *User, id int64) (*Case, error
 	if err := requireCaseManager(actor); err != nil {
 		return nil, err
 	}
-	return s.Store.Case(ctx, ScopeOf(actor), id)
+	c, err := s.Store.Case(ctx, ScopeOf(actor), id)
+	if err != nil {
+		return nil, err
+	}
+	return c, s.withSLA(ctx, c)
 }
 
 // MaxPageSize is the largest page of a list.
@@ -402,6 +411,12 @@ func (s *Service) Cases(ctx context.Context, actor *User, f CaseFilter) (*CasePa
 	if err := checkText("q", f.Query, false, 200); err != nil {
 		return nil, err
 	}
+	if f.Sort != SortNewest && f.Sort != SortDue {
+		return nil, FieldError(EINVALID, "invalid_sort", "sort", "sort must be newest or due")
+	}
+	if f.After != nil && f.After.Sort != f.Sort {
+		return nil, FieldError(EINVALID, "invalid_cursor", "cursor", "the cursor belongs to a list in another order")
+	}
 	if f.Limit <= 0 || f.Limit > MaxPageSize {
 		f.Limit = MaxPageSize
 	}
@@ -415,10 +430,9 @@ func (s *Service) Cases(ctx context.Context, actor *User, f CaseFilter) (*CasePa
 	page := &CasePage{Items: cs}
 	if len(cs) > limit {
 		page.Items = cs[:limit]
-		last := cs[limit-1]
-		page.Next = &CaseCursor{CreatedAt: last.CreatedAt, ID: last.ID}
+		page.Next = cursorOf(cs[limit-1], f.Sort)
 	}
-	return page, nil
+	return page, s.withSLA(ctx, page.Items...)
 }
 
 // Timeline returns a case's timeline as the actor may see it.
@@ -445,26 +459,16 @@ func (s *Service) change(ctx context.Context, actor *User, id int64, action stri
 		if err != nil {
 			return nil, err
 		}
-		prev := c.Version
 		now := s.Clock.Now()
-		ch := &CaseChange{Case: c, PrevVersion: prev}
+		ch := &CaseChange{Case: c, PrevVersion: c.Version}
+		prevStatus := c.Status
 		detail, err := fn(c, now, ch)
 		if err != nil {
 			return nil, err
 		}
-		for _, m := range ch.Messages {
-			m.CaseID, m.OrgID, m.CreatedAt = c.ID, c.OrgID, now
-			if m.AuthorID == 0 {
-				m.AuthorID = actor.ID
-			}
-			m.FromStaff = actor.IsStaff()
-			if m.Channel == "" {
-				m.Channel = "api"
-			}
+		if err := s.finish(ctx, actor, ch, prevStatus, now, action, detail); err != nil {
+			return nil, fmt.Errorf("%s: %w", action, err)
 		}
-		c.Version = prev + 1
-		c.UpdatedAt = now
-		ch.Audit = []*AuditEntry{s.audit(ctx, actor, c.OrgID, action, "case", fmt.Sprint(c.ID), detail)}
 		err = s.Store.UpdateCase(ctx, ch)
 		if ErrorKind(err) == ECONFLICT && attempt < maxChangeAttempts {
 			continue
@@ -473,8 +477,62 @@ func (s *Service) change(ctx context.Context, actor *User, id int64, action stri
 			return nil, fmt.Errorf("%s: %w", action, err)
 		}
 		s.publish(ctx, action, c)
-		return c, nil
+		return c, s.withSLA(ctx, c)
 	}
+}
+
+// finish completes a change computed by an actor (nil for the system): it
+// stamps the new timeline entries, starts or stops the SLA clock as the
+// case enters or leaves action_required, starts or stops the next-response
+// clock on public replies, recomputes due times and timers, and adds the
+// audit entry.
+func (s *Service) finish(ctx context.Context, actor *User, ch *CaseChange, prevStatus Status, now time.Time, action string, detail any) error {
+	c := ch.Case
+	for _, m := range ch.Messages {
+		m.CaseID, m.OrgID, m.CreatedAt = c.ID, c.OrgID, now
+		switch {
+		case actor == nil:
+			m.FromStaff = true
+			if m.Channel == "" {
+				m.Channel = "system"
+			}
+		default:
+			if m.AuthorID == 0 {
+				m.AuthorID = actor.ID
+			}
+			m.FromStaff = actor.IsStaff()
+		}
+		if m.Channel == "" {
+			m.Channel = "api"
+		}
+		if m.Kind == MessagePublic {
+			if m.FromStaff {
+				c.AwaitingSince = nil
+			} else if c.FirstResponseAt != nil && c.AwaitingSince == nil {
+				t := now
+				c.AwaitingSince = &t
+			}
+		}
+	}
+	switch {
+	case c.Status == StatusActionRequired && prevStatus != StatusActionRequired:
+		c.Pauses = append(c.Pauses, Pause{From: now})
+	case prevStatus == StatusActionRequired && c.Status != StatusActionRequired && c.paused():
+		t := now
+		c.Pauses[len(c.Pauses)-1].To = &t
+	}
+	if c.Status == StatusResolved || c.Status == StatusClosed {
+		c.AwaitingSince = nil
+	}
+	ts, err := s.refreshSLA(ctx, c, now)
+	if err != nil {
+		return err
+	}
+	ch.Timers, ch.ReplaceTimers = ts, true
+	c.Version = ch.PrevVersion + 1
+	c.UpdatedAt = now
+	ch.Audit = append(ch.Audit, s.audit(ctx, actor, c.OrgID, action, "case", fmt.Sprint(c.ID), detail))
+	return nil
 }
 
 // Reply is a message added to a case's timeline.

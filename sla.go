@@ -2,35 +2,308 @@ package desk
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"desk/bizhours"
 )
 
-// applySLA sets a case's due times from its plan's policy for its severity,
-// counted from its creation on the policy's calendar in the organisation's
-// time zone. A plan without a policy for the severity leaves no due times.
-func (s *Service) applySLA(ctx context.Context, c *Case, tz string) error {
-	c.FirstResponseDueAt, c.NextResponseDueAt, c.ResolutionDueAt = nil, nil, nil
+// SLAConfig holds the installation's SLA rules that are not per plan.
+type SLAConfig struct {
+	// WarnAt is the share of a target's business time after which a
+	// warning fires, such as 0.75; zero means no warnings.
+	WarnAt float64
+	// DowngradeAfter is how long, in business time on the organisation's
+	// weekday calendar, a case of each severity may wait on the customer
+	// before its severity drops one level. Zero means never.
+	DowngradeAfter map[Severity]time.Duration
+	// AutoCloseAfter is how long after resolution a case that was not
+	// reopened closes by itself. Zero means never.
+	AutoCloseAfter time.Duration
+}
+
+// DefaultSLAConfig returns the rules the seeds describe: a warning at 75%
+// of a target; a case waiting on the customer drops a level after one
+// business day (critical), two (high) or five (normal); resolved cases
+// close after seven days.
+func DefaultSLAConfig() SLAConfig {
+	day := 8 * time.Hour
+	return SLAConfig{
+		WarnAt: 0.75,
+		DowngradeAfter: map[Severity]time.Duration{
+			SeverityCritical: day, SeverityHigh: 2 * day, SeverityNormal: 5 * day,
+		},
+		AutoCloseAfter: 7 * 24 * time.Hour,
+	}
+}
+
+// SLAState is a case's SLA clock as of one instant, for display.
+type SLAState struct {
+	Paused bool `json:"paused"`
+	// Remaining business minutes until each pending target; negative once
+	// breached; nil when there is no pending target.
+	FirstResponseRemainingMinutes *int `json:"first_response_remaining_minutes,omitempty"`
+	NextResponseRemainingMinutes  *int `json:"next_response_remaining_minutes,omitempty"`
+	ResolutionRemainingMinutes    *int `json:"resolution_remaining_minutes,omitempty"`
+	FirstResponseBreached         bool `json:"first_response_breached"`
+	NextResponseBreached          bool `json:"next_response_breached"`
+	ResolutionBreached            bool `json:"resolution_breached"`
+}
+
+// NextDueAt returns the earliest due time still pending, for sorting
+// queues; nil when nothing is due (met, paused, resolved).
+func (c *Case) NextDueAt() *time.Time {
+	if c.Status == StatusResolved || c.Status == StatusClosed {
+		return nil
+	}
+	var min *time.Time
+	for _, d := range []*time.Time{
+		ifPending(c.FirstResponseDueAt, c.FirstResponseAt == nil),
+		ifPending(c.NextResponseDueAt, c.AwaitingSince != nil),
+		c.ResolutionDueAt,
+	} {
+		if d != nil && (min == nil || d.Before(*min)) {
+			min = d
+		}
+	}
+	return min
+}
+
+func ifPending(t *time.Time, pending bool) *time.Time {
+	if pending {
+		return t
+	}
+	return nil
+}
+
+// paused reports whether the case's clock stands still now.
+func (c *Case) paused() bool {
+	return len(c.Pauses) > 0 && c.Pauses[len(c.Pauses)-1].To == nil
+}
+
+// slaClock computes due times for one case: its policy, the calendar of the
+// policy and the organisation's weekday calendar for downgrades.
+type slaClock struct {
+	policy   *SLAPolicy // nil when the plan has no policy for the severity
+	cal      *bizhours.Calendar
+	weekdays *bizhours.Calendar
+}
+
+func (s *Service) clockFor(ctx context.Context, c *Case) (*slaClock, error) {
+	org, err := s.Store.Org(ctx, c.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	k := &slaClock{}
+	if k.weekdays, err = bizhours.Named("weekdays", org.TimeZone); err != nil {
+		return nil, err
+	}
 	p, err := s.Store.SLAPolicy(ctx, c.Plan, c.Severity)
 	if ErrorKind(err) == ENOTFOUND {
-		return nil
+		return k, nil
 	} else if err != nil {
-		return err
+		return nil, err
 	}
-	cal, err := bizhours.Named(p.Calendar, tz)
-	if err != nil {
-		return err
+	k.policy = p
+	if k.cal, err = bizhours.Named(p.Calendar, org.TimeZone); err != nil {
+		return nil, fmt.Errorf("sla policy %s/%s: %w", p.Plan, p.Severity, err)
 	}
-	due := func(minutes int) *time.Time {
-		if minutes <= 0 {
+	return k, nil
+}
+
+// due returns when target of business time, counted from start, runs out,
+// with the case's pauses not counting; nil while a pause that began before
+// that instant lasts, since the clock then stands still.
+func (k *slaClock) due(c *Case, start time.Time, target time.Duration) *time.Time {
+	d := k.cal.Add(start, target)
+	for _, p := range c.Pauses {
+		if p.To != nil && !p.To.After(start) {
+			continue // ended before this target's clock started
+		}
+		from := p.From
+		if from.Before(start) {
+			from = start
+		}
+		if !from.Before(d) {
+			break // the target ran out before this pause
+		}
+		if p.To == nil {
 			return nil
 		}
-		t := cal.Add(c.CreatedAt, time.Duration(minutes)*time.Minute).UTC()
-		return &t
+		d = k.cal.Add(d, k.cal.Between(from, *p.To))
 	}
-	c.FirstResponseDueAt = due(p.FirstResponseMinutes)
-	c.NextResponseDueAt = due(p.NextResponseMinutes)
-	c.ResolutionDueAt = due(p.ResolutionMinutes)
+	d = d.UTC()
+	return &d
+}
+
+func minutes(n int) time.Duration { return time.Duration(n) * time.Minute }
+
+// refreshSLA recomputes a case's due times from its policy, its pauses and
+// where it stands, and returns the timers it should have pending at now.
+func (s *Service) refreshSLA(ctx context.Context, c *Case, now time.Time) ([]*Timer, error) {
+	k, err := s.clockFor(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return k.refresh(c, now, s.SLA), nil
+}
+
+func (k *slaClock) refresh(c *Case, now time.Time, cfg SLAConfig) []*Timer {
+	c.FirstResponseDueAt, c.NextResponseDueAt, c.ResolutionDueAt = nil, nil, nil
+	var ts []*Timer
+	open := c.Status != StatusResolved && c.Status != StatusClosed
+	target := func(start time.Time, mins int, pending bool, warn, breach TimerKind) *time.Time {
+		if k.policy == nil || mins <= 0 {
+			return nil
+		}
+		d := k.due(c, start, minutes(mins))
+		if d == nil || !pending || !open {
+			return d
+		}
+		if cfg.WarnAt > 0 && cfg.WarnAt < 1 {
+			if w := k.due(c, start, time.Duration(float64(minutes(mins))*cfg.WarnAt)); w != nil {
+				ts = append(ts, &Timer{Kind: warn, DueAt: *d, FireAt: *w})
+			}
+		}
+		ts = append(ts, &Timer{Kind: breach, DueAt: *d, FireAt: *d})
+		return d
+	}
+	if k.policy != nil {
+		c.FirstResponseDueAt = target(c.CreatedAt, k.policy.FirstResponseMinutes, c.FirstResponseAt == nil,
+			TimerFirstResponseWarning, TimerFirstResponseBreach)
+		if c.AwaitingSince != nil {
+			c.NextResponseDueAt = target(*c.AwaitingSince, k.policy.NextResponseMinutes, true,
+				TimerNextResponseWarning, TimerNextResponseBreach)
+		}
+		c.ResolutionDueAt = target(c.CreatedAt, k.policy.ResolutionMinutes, c.ResolvedAt == nil,
+			TimerResolutionWarning, TimerResolutionBreach)
+	}
+	if c.Status == StatusActionRequired && c.paused() && c.Severity != SeverityLow {
+		if after := cfg.DowngradeAfter[c.Severity]; after > 0 {
+			at := k.weekdays.Add(c.Pauses[len(c.Pauses)-1].From, after).UTC()
+			ts = append(ts, &Timer{Kind: TimerDowngrade, DueAt: at, FireAt: at})
+		}
+	}
+	if c.Status == StatusResolved && c.ResolvedAt != nil && cfg.AutoCloseAfter > 0 {
+		at := c.ResolvedAt.Add(cfg.AutoCloseAfter)
+		ts = append(ts, &Timer{Kind: TimerAutoClose, DueAt: at, FireAt: at})
+	}
+	return ts
+}
+
+// state returns the SLA state of a case at now. While the clock stands
+// still, the remaining time is what was left when the pause began.
+func (k *slaClock) state(c *Case, now time.Time) *SLAState {
+	st := &SLAState{Paused: c.paused()}
+	if k.policy == nil {
+		return st
+	}
+	at, running := now, c
+	if st.Paused {
+		// Measure as if the pause had not begun, at its start.
+		at = c.Pauses[len(c.Pauses)-1].From
+		cp := *c
+		cp.Pauses = c.Pauses[:len(c.Pauses)-1]
+		running = &cp
+	}
+	open := c.Status != StatusResolved && c.Status != StatusClosed
+	measure := func(start *time.Time, mins int, met *time.Time) (*int, bool) {
+		if start == nil || mins <= 0 {
+			return nil, false
+		}
+		due := k.due(running, *start, minutes(mins))
+		if due == nil {
+			return nil, false
+		}
+		if met != nil {
+			return nil, met.After(*due)
+		}
+		breached := !at.Before(*due)
+		if !open {
+			return nil, breached
+		}
+		var m int
+		if breached {
+			m = -int(k.cal.Between(*due, at) / time.Minute)
+		} else {
+			m = int(k.cal.Between(at, *due) / time.Minute)
+		}
+		return &m, breached
+	}
+	st.FirstResponseRemainingMinutes, st.FirstResponseBreached = measure(&c.CreatedAt, k.policy.FirstResponseMinutes, c.FirstResponseAt)
+	st.NextResponseRemainingMinutes, st.NextResponseBreached = measure(c.AwaitingSince, k.policy.NextResponseMinutes, nil)
+	st.ResolutionRemainingMinutes, st.ResolutionBreached = measure(&c.CreatedAt, k.policy.ResolutionMinutes, c.ResolvedAt)
+	return st
+}
+
+// withSLA fills in the SLA state of cases for display.
+func (s *Service) withSLA(ctx context.Context, cs ...*Case) error {
+	now := s.Clock.Now()
+	clocks := map[[2]string]*slaClock{}
+	for _, c := range cs {
+		key := [2]string{fmt.Sprint(c.OrgID, c.Plan), string(c.Severity)}
+		k, ok := clocks[key]
+		if !ok {
+			var err error
+			if k, err = s.clockFor(ctx, c); err != nil {
+				return err
+			}
+			clocks[key] = k
+		}
+		c.SLA = k.state(c, now)
+	}
 	return nil
+}
+
+// MaxAtRiskWindow bounds how far ahead the list of cases at risk looks.
+const MaxAtRiskWindow = 30 * 24 * time.Hour
+
+// AtRisk lists the cases whose next due time falls within the window from
+// now, breached ones first: the supervisor's list of cases at risk.
+func (s *Service) AtRisk(ctx context.Context, actor *User, within time.Duration, f CaseFilter) (*CasePage, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	if within <= 0 || within > MaxAtRiskWindow {
+		return nil, FieldError(EINVALID, "invalid_window", "within", "within must be a duration from 1m to 720h")
+	}
+	before := s.Clock.Now().Add(within)
+	f.Sort, f.DueBefore = SortDue, &before
+	return s.Cases(ctx, actor, f)
+}
+
+// SeverityChange is staff's change of a case's severity.
+type SeverityChange struct {
+	Severity Severity `json:"severity"`
+	Reason   string   `json:"reason"`
+}
+
+// ChangeSeverity sets a case's severity; due times follow the new
+// severity's targets, counted from when the case was opened.
+func (s *Service) ChangeSeverity(ctx context.Context, actor *User, caseID int64, sc SeverityChange) (*Case, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	if !sc.Severity.Valid() {
+		return nil, FieldError(EINVALID, "invalid_severity", "severity", "severity must be critical, high, normal or low")
+	}
+	if err := checkText("reason", sc.Reason, true, 2000); err != nil {
+		return nil, err
+	}
+	return s.change(ctx, actor, caseID, "case.severity", func(c *Case, now time.Time, ch *CaseChange) (any, error) {
+		if c.Status == StatusResolved || c.Status == StatusClosed {
+			return nil, Errorf(EREFUSED, "invalid_transition", "the severity of a %s case cannot change", c.Status)
+		}
+		if c.Category == CategoryBilling && sc.Severity.Above(SeverityHigh) {
+			return nil, FieldError(EREFUSED, "billing_severity_capped", "severity", "billing and subscription cases can be at most high severity")
+		}
+		if sc.Severity == c.Severity {
+			return nil, FieldError(EREFUSED, "severity_unchanged", "severity", "the case is %s already", c.Severity)
+		}
+		from := c.Severity
+		c.Severity = sc.Severity
+		ch.Messages = append(ch.Messages,
+			&Message{Kind: MessageEvent, Body: fmt.Sprintf("severity: %s → %s (%s)", from, sc.Severity, sc.Reason)})
+		return map[string]any{"from": from, "to": sc.Severity, "reason": sc.Reason}, nil
+	})
 }

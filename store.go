@@ -9,6 +9,7 @@ type Store interface {
 	UserStore
 	CaseStore
 	AuditStore
+	TimerStore
 	// Ping reports whether the store can serve requests.
 	Ping(ctx context.Context) error
 	Close() error

@@ -1,28 +1,171 @@
-// Package bizhours does business-hours arithmetic: when a duration of open
-// time, counted from an instant, runs out on a weekly schedule in a time
-// zone. It is pure: no storage, no clock of its own.
 package bizhours
 
 import (
+	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 	_ "time/tzdata" // calendars name IANA zones; the binary carries the data
 )
 
 // Interval is an open period of a day, in minutes from local midnight. End
-// may be 1440 for an interval running to midnight (24:00).
+// may be 1440 for an interval running to midnight (24:00). The interval
+// includes its start and excludes its end: a desk open 09:00–17:00 is
+// closed at 17:00 sharp.
 type Interval struct {
 	Start, End int
 }
 
-// Calendar is a weekly schedule of open intervals in a time zone.
+// String formats the interval as "09:00–17:00".
+func (iv Interval) String() string {
+	return clock(iv.Start) + "–" + clock(iv.End)
+}
+
+// MarshalText encodes the interval as "09:00-17:00", the form
+// ParseInterval reads, so that stored calendars stay readable.
+func (iv Interval) MarshalText() ([]byte, error) {
+	return []byte(clock(iv.Start) + "-" + clock(iv.End)), nil
+}
+
+// UnmarshalText decodes an interval written as "09:00-17:00".
+func (iv *Interval) UnmarshalText(b []byte) error {
+	v, err := ParseInterval(string(b))
+	if err != nil {
+		return err
+	}
+	*iv = v
+	return nil
+}
+
+// ParseInterval reads an interval written as "09:00-17:00" (an en dash
+// works too); the end may be "24:00". It checks the syntax only; Validate
+// checks that the interval is not inverted.
+func ParseInterval(s string) (Interval, error) {
+	from, to, ok := strings.Cut(s, "-")
+	if !ok {
+		from, to, ok = strings.Cut(s, "–")
+	}
+	if !ok {
+		return Interval{}, fmt.Errorf("interval %q: want HH:MM-HH:MM", s)
+	}
+	a, err := parseClock(strings.TrimSpace(from))
+	if err != nil {
+		return Interval{}, fmt.Errorf("interval %q: %w", s, err)
+	}
+	b, err := parseClock(strings.TrimSpace(to))
+	if err != nil {
+		return Interval{}, fmt.Errorf("interval %q: %w", s, err)
+	}
+	return Interval{a, b}, nil
+}
+
+// parseClock reads "HH:MM" from 00:00 to 24:00 as minutes from midnight.
+func parseClock(s string) (int, error) {
+	hh, mm, ok := strings.Cut(s, ":")
+	h, err1 := strconv.Atoi(hh)
+	m, err2 := strconv.Atoi(mm)
+	if !ok || err1 != nil || err2 != nil || len(mm) != 2 || h < 0 || m < 0 || m > 59 || h*60+m > 1440 {
+		return 0, fmt.Errorf("%q is not a time of day from 00:00 to 24:00", s)
+	}
+	return h*60 + m, nil
+}
+
+// clock formats minutes from midnight as "HH:MM", also out of range so that
+// error messages show what was given.
+func clock(min int) string {
+	if min < 0 {
+		return "-" + clock(-min)
+	}
+	return fmt.Sprintf("%02d:%02d", min/60, min%60)
+}
+
+// Date is a calendar date without a time or zone, as holidays are given.
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// DateOf returns the date of t in t's location.
+func DateOf(t time.Time) Date {
+	y, m, d := t.Date()
+	return Date{y, m, d}
+}
+
+// ParseDate reads a date written as "2026-12-25".
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("%q is not a date like 2026-12-25", s)
+	}
+	return DateOf(t), nil
+}
+
+// String formats the date as "2026-12-25".
+func (d Date) String() string {
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+}
+
+// IsZero reports whether d is the zero Date, which stands for "not given".
+func (d Date) IsZero() bool { return d == Date{} }
+
+// MarshalText encodes the date as "2026-12-25".
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText decodes a date written as "2026-12-25".
+func (d *Date) UnmarshalText(b []byte) error {
+	v, err := ParseDate(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// valid reports whether d names a day that exists.
+func (d Date) valid() bool {
+	if d.Month < time.January || d.Month > time.December || d.Day < 1 || d.Day > 31 {
+		return false
+	}
+	y, m, dd := civil(d.days())
+	return y == d.Year && m == d.Month && dd == d.Day
+}
+
+// days returns the number of days from 1970-01-01 to d.
+func (d Date) days() int64 { return daysFromCivil(d.Year, d.Month, d.Day) }
+
+// Holiday is a named date or range of dates on which a calendar is closed
+// all day, in the calendar's time zone.
+type Holiday struct {
+	Name string `json:"name"`
+	From Date   `json:"from"`
+	// To is the last day of a range, inclusive; the zero Date means the
+	// holiday is the single day From.
+	To Date `json:"to,omitzero"`
+}
+
+// last returns the last day of the holiday.
+func (h Holiday) last() Date {
+	if h.To.IsZero() {
+		return h.From
+	}
+	return h.To
+}
+
+// Calendar is a weekly schedule of open intervals in a time zone, closed on
+// its holidays. Calendars returned by Named are shared: treat them as
+// read-only, and copy one (Seeded returns copies) to change it.
 type Calendar struct {
 	Name     string
 	Location *time.Location
 	// Week holds the open intervals of each weekday, indexed by
 	// time.Weekday, in ascending order and not overlapping.
 	Week [7][]Interval
-	// AlwaysOpen marks a 24x7 calendar, whose arithmetic is plain.
+	// Holidays are dates on which the calendar is closed all day.
+	Holidays []Holiday
+	// AlwaysOpen marks a 24x7 calendar, whose arithmetic is plain: it
+	// ignores Week, and Validate refuses one with holidays or intervals.
 	AlwaysOpen bool
 }
 
@@ -48,79 +191,81 @@ func Daily(name string, loc *time.Location, from, to int) *Calendar {
 	return c
 }
 
-// Named returns one of the seeded calendars. Calendars that follow the
-// customer's region ("weekdays") use tz, the organisation's time zone.
-//
-//   - "24x7": always open.
-//   - "weekdays": Monday to Friday 09:00–17:00 in tz.
-//   - "weekdays-au": Monday to Friday 09:00–18:00 in tz (Australia).
-//   - "beijing": every day 09:00–24:00 in Asia/Shanghai.
-func Named(name, tz string) (*Calendar, error) {
-	switch name {
-	case "24x7", "":
-		return AlwaysOpen, nil
-	case "beijing":
-		loc, err := time.LoadLocation("Asia/Shanghai")
-		if err != nil {
-			return nil, err
-		}
-		return Daily(name, loc, 9*60, 24*60), nil
-	case "weekdays", "weekdays-au":
-		loc, err := time.LoadLocation(tz)
-		if err != nil || tz == "" {
-			loc = time.UTC
-		}
-		end := 17 * 60
-		if name == "weekdays-au" {
-			end = 18 * 60
-		}
-		return Weekdays(name, loc, 9*60, end), nil
+// New returns a validated calendar with the given schedule in the IANA time
+// zone tz. An unknown or missing zone is an *Error for the field
+// "time_zone"; the other checks are those of Validate.
+func New(name, tz string, week [7][]Interval, holidays ...Holiday) (*Calendar, error) {
+	loc, err := loadZone(tz)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("bizhours: unknown calendar %q", name)
+	c := &Calendar{Name: name, Location: loc, Week: week, Holidays: holidays}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
-// Add returns the instant at which d of open time, counted from start, has
-// passed. Time outside the open intervals does not count. A schedule with no
-// open time at all returns the zero time.
-func (c *Calendar) Add(start time.Time, d time.Duration) time.Time {
-	if c.AlwaysOpen {
-		return start.Add(d)
+// loadZone loads an IANA zone, refusing the empty name (which
+// time.LoadLocation takes for UTC) and "Local" (which differs per machine).
+func loadZone(tz string) (*time.Location, error) {
+	if tz == "" {
+		return nil, &Error{Field: "time_zone", Message: "missing"}
 	}
-	left := d
-	local := start.In(c.Location)
-	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, c.Location)
-	// A schedule with open time finds it within a week; two weeks of
-	// nothing means it has none.
-	for empty := 0; empty < 14; {
-		open := false
-		for _, iv := range c.Week[day.Weekday()] {
-			from := at(day, iv.Start, c.Location)
-			to := at(day, iv.End, c.Location)
-			if !to.After(start) {
-				continue
-			}
-			if from.Before(start) {
-				from = start
-			}
-			open = true
-			if span := to.Sub(from); span >= left {
-				return from.Add(left)
-			} else {
-				left -= span
-			}
-		}
-		if open {
-			empty = 0
-		} else {
-			empty++
-		}
-		day = time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, c.Location)
+	if tz == "Local" {
+		return nil, &Error{Field: "time_zone", Message: `"Local" differs per machine; name an IANA zone such as "Europe/Amsterdam"`}
 	}
-	return time.Time{}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return nil, &Error{Field: "time_zone", Message: fmt.Sprintf("unknown time zone %q", tz)}
+	}
+	return loc, nil
 }
 
-// at returns the instant min minutes after local midnight of day, with
-// 1440 meaning the next midnight.
-func at(day time.Time, min int, loc *time.Location) time.Time {
-	return time.Date(day.Year(), day.Month(), day.Day(), min/60, min%60, 0, 0, loc)
+// Copy returns a deep copy of c, which the caller may change freely.
+func (c *Calendar) Copy() *Calendar {
+	n := *c
+	for d := range n.Week {
+		if n.Week[d] != nil {
+			n.Week[d] = append([]Interval(nil), n.Week[d]...)
+		}
+	}
+	if n.Holidays != nil {
+		n.Holidays = append([]Holiday(nil), n.Holidays...)
+	}
+	return &n
+}
+
+// calendarJSON is the stored form of a Calendar: the zone by its IANA
+// name, intervals as "09:00-17:00", week indexed from Sunday.
+type calendarJSON struct {
+	Name       string        `json:"name"`
+	TimeZone   string        `json:"time_zone"`
+	Week       [7][]Interval `json:"week"`
+	Holidays   []Holiday     `json:"holidays,omitempty"`
+	AlwaysOpen bool          `json:"always_open,omitempty"`
+}
+
+// MarshalJSON encodes the calendar with its zone's IANA name.
+func (c *Calendar) MarshalJSON() ([]byte, error) {
+	v := calendarJSON{Name: c.Name, Week: c.Week, Holidays: c.Holidays, AlwaysOpen: c.AlwaysOpen}
+	if c.Location != nil {
+		v.TimeZone = c.Location.String()
+	}
+	return json.Marshal(v)
+}
+
+// UnmarshalJSON decodes a calendar, loading its zone; an unknown or missing
+// zone is an *Error for "time_zone". It does not call Validate.
+func (c *Calendar) UnmarshalJSON(b []byte) error {
+	var v calendarJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	loc, err := loadZone(v.TimeZone)
+	if err != nil {
+		return err
+	}
+	*c = Calendar{Name: v.Name, Location: loc, Week: v.Week, Holidays: v.Holidays, AlwaysOpen: v.AlwaysOpen}
+	return nil
 }

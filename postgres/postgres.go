@@ -23,6 +23,12 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+// queries holds the statements that differ from the shared ones, such as
+// claiming timers with SKIP LOCKED.
+//
+//go:embed queries/*.sql
+var queries embed.FS
+
 // DB is a desk.Store on PostgreSQL.
 type DB struct {
 	*sqlstore.DB
@@ -44,7 +50,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		conn.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	q, err := sqlstore.LoadQueries()
+	q, err := sqlstore.LoadQueries(queries)
 	if err != nil {
 		conn.Close()
 		return nil, err

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -16,19 +17,60 @@ func caseArgs(c *desk.Case) []any {
 		c.ContactPhone, c.ContactEmail, c.Plan, c.CreatedBy, nid(c.AssigneeID), c.Team, c.ThirdParty,
 		string(c.Outcome), c.Source, us(c.CreatedAt), us(c.UpdatedAt), nus(c.FirstResponseAt),
 		nus(c.ResolvedAt), nus(c.ClosedAt), nus(c.FirstResponseDueAt), nus(c.NextResponseDueAt),
-		nus(c.ResolutionDueAt), c.Version}
+		nus(c.ResolutionDueAt), c.Version, encodePauses(c.Pauses), nus(c.AwaitingSince), nus(c.NextDueAt())}
+}
+
+// encodePauses and decodePauses keep a case's pauses as JSON
+// [[from, to], ...] in microseconds, to = 0 for a pause that lasts.
+func encodePauses(ps []desk.Pause) string {
+	if len(ps) == 0 {
+		return ""
+	}
+	out := make([][2]int64, len(ps))
+	for i, p := range ps {
+		out[i][0] = us(p.From)
+		if p.To != nil {
+			out[i][1] = us(*p.To)
+		}
+	}
+	b, _ := json.Marshal(out)
+	return string(b)
+}
+
+func decodePauses(s string) ([]desk.Pause, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var in [][2]int64
+	if err := json.Unmarshal([]byte(s), &in); err != nil {
+		return nil, fmt.Errorf("case pauses: %w", err)
+	}
+	ps := make([]desk.Pause, len(in))
+	for i, p := range in {
+		ps[i].From = fromUS(p[0])
+		if p[1] != 0 {
+			t := fromUS(p[1])
+			ps[i].To = &t
+		}
+	}
+	return ps, nil
 }
 
 func scanCase(s scanner) (*desk.Case, error) {
 	c := &desk.Case{}
 	var cat, sev, st, cm, outcome string
-	var assignee, firstResp, resolved, closed, frDue, nrDue, resDue sql.NullInt64
+	var assignee, firstResp, resolved, closed, frDue, nrDue, resDue, awaiting sql.NullInt64
 	var created, updated int64
+	var pauses string
 	err := s.Scan(&c.ID, &c.OrgID, &c.Product, &cat, &sev, &st, &c.Title, &c.Description, &c.Language,
 		&c.BusinessImpact, &cm, &c.ContactName, &c.ContactPhone, &c.ContactEmail, &c.Plan, &c.CreatedBy,
 		&assignee, &c.Team, &c.ThirdParty, &outcome, &c.Source, &created, &updated, &firstResp,
-		&resolved, &closed, &frDue, &nrDue, &resDue, &c.Version)
+		&resolved, &closed, &frDue, &nrDue, &resDue, &c.Version, &pauses, &awaiting)
 	if err != nil {
+		return nil, err
+	}
+	c.AwaitingSince = fromNUS(awaiting)
+	if c.Pauses, err = decodePauses(pauses); err != nil {
 		return nil, err
 	}
 	c.Category, c.Severity, c.Status = desk.Category(cat), desk.Severity(sev), desk.Status(st)
@@ -73,6 +115,11 @@ func (db *DB) insertRest(ctx context.Context, tx *Tx, ch *desk.CaseChange) error
 	for _, a := range ch.Audit {
 		if err := db.insertAudit(ctx, tx, a); err != nil {
 			return fmt.Errorf("insert audit: %w", err)
+		}
+	}
+	if ch.ReplaceTimers {
+		if err := db.replaceTimers(ctx, tx, c, ch.Timers); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -143,24 +190,27 @@ func (db *DB) ImportCases(ctx context.Context, chs []*desk.CaseChange) error {
 
 // UpdateCase stores a case's new state if nobody changed it in between.
 func (db *DB) UpdateCase(ctx context.Context, ch *desk.CaseChange) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error { return db.updateCase(ctx, tx, ch) })
+}
+
+func (db *DB) updateCase(ctx context.Context, tx *Tx, ch *desk.CaseChange) error {
 	c := ch.Case
-	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
-		res, err := tx.ExecContext(ctx, db.q.Get("update-case"), c.ID, ch.PrevVersion, c.Product,
-			string(c.Category), string(c.Severity), string(c.Status), c.Title, c.Description, c.Language,
-			c.BusinessImpact, string(c.ContactMethod), c.ContactName, c.ContactPhone, c.ContactEmail,
-			c.Plan, nid(c.AssigneeID), c.Team, c.ThirdParty, string(c.Outcome), us(c.UpdatedAt),
-			nus(c.FirstResponseAt), nus(c.ResolvedAt), nus(c.ClosedAt), nus(c.FirstResponseDueAt),
-			nus(c.NextResponseDueAt), nus(c.ResolutionDueAt), c.Version)
-		if err != nil {
-			return fmt.Errorf("update case: %w", err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return &desk.Error{Kind: desk.ECONFLICT, Code: "case_changed", Message: "the case was changed by someone else; try again"}
-		}
-		return db.insertRest(ctx, tx, ch)
-	})
+	res, err := tx.ExecContext(ctx, db.q.Get("update-case"), c.ID, ch.PrevVersion, c.Product,
+		string(c.Category), string(c.Severity), string(c.Status), c.Title, c.Description, c.Language,
+		c.BusinessImpact, string(c.ContactMethod), c.ContactName, c.ContactPhone, c.ContactEmail,
+		c.Plan, nid(c.AssigneeID), c.Team, c.ThirdParty, string(c.Outcome), us(c.UpdatedAt),
+		nus(c.FirstResponseAt), nus(c.ResolvedAt), nus(c.ClosedAt), nus(c.FirstResponseDueAt),
+		nus(c.NextResponseDueAt), nus(c.ResolutionDueAt), c.Version, encodePauses(c.Pauses),
+		nus(c.AwaitingSince), nus(c.NextDueAt()))
+	if err != nil {
+		return fmt.Errorf("update case: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return &desk.Error{Kind: desk.ECONFLICT, Code: "case_changed", Message: "the case was changed by someone else; try again"}
+	}
+	return db.insertRest(ctx, tx, ch)
 }
 
 // scopeOrg returns the organisation a scope limits reads to, 0 for all. A
@@ -222,15 +272,31 @@ func (db *DB) Cases(ctx context.Context, scope desk.Scope, f desk.CaseFilter) ([
 		p := arg("%" + likeEscape(strings.ToLower(f.Query)) + "%")
 		where = append(where, "(lower(title) LIKE "+p+" ESCAPE '\\' OR lower(description) LIKE "+p+" ESCAPE '\\')")
 	}
-	if f.After != nil {
-		at, id := arg(us(f.After.CreatedAt)), arg(f.After.ID)
-		where = append(where, "(created_at < "+at+" OR (created_at = "+at+" AND id < "+id+"))")
+	if f.DueBefore != nil {
+		where = append(where, "next_due_at < "+arg(us(*f.DueBefore)))
+	}
+	order := " ORDER BY created_at DESC, id DESC"
+	if f.Sort == desk.SortDue {
+		order = " ORDER BY next_due_at IS NULL, next_due_at, id"
+	}
+	if a := f.After; a != nil {
+		id := arg(a.ID)
+		switch {
+		case f.Sort == desk.SortDue && a.NoDue:
+			where = append(where, "(next_due_at IS NULL AND id > "+id+")")
+		case f.Sort == desk.SortDue:
+			at := arg(us(a.At))
+			where = append(where, "(next_due_at IS NULL OR next_due_at > "+at+" OR (next_due_at = "+at+" AND id > "+id+"))")
+		default:
+			at := arg(us(a.At))
+			where = append(where, "(created_at < "+at+" OR (created_at = "+at+" AND id < "+id+"))")
+		}
 	}
 	q := "SELECT " + db.q.Get("case-columns") + " FROM cases"
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	q += " ORDER BY created_at DESC, id DESC LIMIT " + arg(f.Limit)
+	q += order + " LIMIT " + arg(f.Limit)
 	return many(ctx, db, scanCase, q, args...)
 }
 

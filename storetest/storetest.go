@@ -456,7 +456,7 @@ func testPagination(t *testing.T, f *fixture) {
 		}
 		got = append(got, ids(page)...)
 		last := page[len(page)-1]
-		after = &desk.CaseCursor{CreatedAt: last.CreatedAt, ID: last.ID}
+		after = &desk.CaseCursor{At: last.CreatedAt, ID: last.ID}
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("pages gave %v, want %v", got, want)
@@ -566,7 +566,7 @@ func testOrderByCreation(t *testing.T, f *fixture) {
 		page, err := f.s.Cases(f.ctx, scope(f.org1), desk.CaseFilter{After: after, Limit: 1})
 		must(t, err)
 		got = append(got, ids(page)...)
-		after = &desk.CaseCursor{CreatedAt: page[0].CreatedAt, ID: page[0].ID}
+		after = &desk.CaseCursor{At: page[0].CreatedAt, ID: page[0].ID}
 	}
 	if fmt.Sprint(got) != fmt.Sprint(ids(all)) {
 		t.Fatalf("one-by-one pages %v, want %v", got, ids(all))

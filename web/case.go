@@ -71,24 +71,38 @@ func (s *Server) openCase(w http.ResponseWriter, r *http.Request, u *desk.User) 
 // caller, not the cursor, decides what the next page holds, so a forged
 // cursor reveals nothing.
 func encodeCursor(c *desk.CaseCursor) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(c.CreatedAt.UnixMicro(), 10) + "." + strconv.FormatInt(c.ID, 10)))
+	at := strconv.FormatInt(c.At.UnixMicro(), 10)
+	if c.NoDue {
+		at = "-"
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(c.Sort + "." + at + "." + strconv.FormatInt(c.ID, 10)))
 }
 
 func decodeCursor(s string) (*desk.CaseCursor, bool) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(b) == 0 || len(b) > 40 {
+	if err != nil || len(b) == 0 || len(b) > 48 {
 		return nil, false
 	}
-	at, id, ok := strings.Cut(string(b), ".")
-	if !ok {
+	parts := strings.Split(string(b), ".")
+	if len(parts) != 3 {
 		return nil, false
 	}
-	us, err1 := strconv.ParseInt(at, 10, 64)
-	n, err2 := strconv.ParseInt(id, 10, 64)
-	if err1 != nil || err2 != nil || n <= 0 || strings.HasPrefix(at, "+") || strings.HasPrefix(id, "+") {
+	c := &desk.CaseCursor{Sort: parts[0]}
+	id, err := strconv.ParseInt(parts[2], 10, 64)
+	if err != nil || id <= 0 || strings.HasPrefix(parts[2], "+") {
 		return nil, false
 	}
-	return &desk.CaseCursor{CreatedAt: time.UnixMicro(us).UTC(), ID: n}, true
+	c.ID = id
+	if parts[1] == "-" {
+		c.NoDue = true
+		return c, c.Sort == desk.SortDue
+	}
+	us, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil || strings.HasPrefix(parts[1], "+") {
+		return nil, false
+	}
+	c.At = time.UnixMicro(us).UTC()
+	return c, true
 }
 
 // splitList splits query values that may each be comma lists.
@@ -104,10 +118,59 @@ func splitList(vs []string) []string {
 	return out
 }
 
-// listCases lists the caller's cases, newest first, a page at a time.
+// listCases lists the caller's cases, newest first or by due time, a page
+// at a time.
 func (s *Server) listCases(w http.ResponseWriter, r *http.Request, u *desk.User) error {
+	f, err := caseFilter(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.Service.Cases(r.Context(), u, f)
+	if err != nil {
+		return err
+	}
+	return s.writeCasePage(w, r, p)
+}
+
+// casesAtRisk lists the cases whose next due time falls within ?within=
+// (default two hours), earliest first.
+func (s *Server) casesAtRisk(w http.ResponseWriter, r *http.Request, u *desk.User) error {
+	f, err := caseFilter(r)
+	if err != nil {
+		return err
+	}
+	within := 2 * time.Hour
+	if v := r.URL.Query().Get("within"); v != "" {
+		if within, err = time.ParseDuration(v); err != nil {
+			return desk.FieldError(desk.EINVALID, "invalid_window", "within", "within must be a duration such as 90m or 4h")
+		}
+	}
+	p, err := s.Service.AtRisk(r.Context(), u, within, f)
+	if err != nil {
+		return err
+	}
+	return s.writeCasePage(w, r, p)
+}
+
+func (s *Server) writeCasePage(w http.ResponseWriter, r *http.Request, p *desk.CasePage) error {
+	page := items(p.Items)
+	if p.Next != nil {
+		page.NextCursor = encodeCursor(p.Next)
+	}
+	return s.writeJSON(w, r, http.StatusOK, page)
+}
+
+// caseFilter reads a case list's query parameters.
+func caseFilter(r *http.Request) (desk.CaseFilter, error) {
 	q := r.URL.Query()
 	f := desk.CaseFilter{Product: q.Get("product"), Query: q.Get("q")}
+	switch q.Get("sort") {
+	case "", "newest":
+	case "due":
+		f.Sort = desk.SortDue
+	default:
+		return f, desk.FieldError(desk.EINVALID, "invalid_sort", "sort", "sort must be newest or due")
+	}
 	for _, v := range splitList(q["status"]) {
 		f.Statuses = append(f.Statuses, desk.Status(v))
 	}
@@ -117,7 +180,7 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, u *desk.User)
 	if v := q.Get("created_by"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
-			return desk.FieldError(desk.EINVALID, "invalid_created_by", "created_by", "created_by must be a user id")
+			return f, desk.FieldError(desk.EINVALID, "invalid_created_by", "created_by", "created_by must be a user id")
 		}
 		f.CreatedBy = id
 	}
@@ -125,7 +188,7 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, u *desk.User)
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > desk.MaxPageSize {
-			return desk.FieldError(desk.EINVALID, "invalid_limit", "limit",
+			return f, desk.FieldError(desk.EINVALID, "invalid_limit", "limit",
 				"limit must be an integer from 1 to %d", desk.MaxPageSize)
 		}
 		limit = n
@@ -133,21 +196,13 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, u *desk.User)
 	if v := q.Get("cursor"); v != "" {
 		c, ok := decodeCursor(v)
 		if !ok {
-			return desk.FieldError(desk.EINVALID, "invalid_cursor", "cursor",
+			return f, desk.FieldError(desk.EINVALID, "invalid_cursor", "cursor",
 				"cursor is not one this API returned; start again without it")
 		}
 		f.After = c
 	}
 	f.Limit = limit
-	p, err := s.Service.Cases(r.Context(), u, f)
-	if err != nil {
-		return err
-	}
-	page := items(p.Items)
-	if p.Next != nil {
-		page.NextCursor = encodeCursor(p.Next)
-	}
-	return s.writeJSON(w, r, http.StatusOK, page)
+	return f, nil
 }
 
 // getCase returns one case.
@@ -263,6 +318,34 @@ func (s *Server) escalateCase(w http.ResponseWriter, r *http.Request, u *desk.Us
 		}
 		return s.Service.Escalate(r.Context(), u, id, in)
 	})
+}
+
+// changeSeverity sets a case's severity (staff).
+func (s *Server) changeSeverity(w http.ResponseWriter, r *http.Request, u *desk.User) error {
+	return s.caseAction(w, r, func(id int64) (*desk.Case, error) {
+		var in desk.SeverityChange
+		if err := decodeJSON(w, r, s.maxBody(), &in); err != nil {
+			return nil, err
+		}
+		return s.Service.ChangeSeverity(r.Context(), u, id, in)
+	})
+}
+
+// notifications lists the caller's notifications.
+func (s *Server) notifications(w http.ResponseWriter, r *http.Request, u *desk.User) error {
+	limit := DefaultPageSize
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > desk.MaxPageSize {
+			return desk.FieldError(desk.EINVALID, "invalid_limit", "limit", "limit must be an integer from 1 to %d", desk.MaxPageSize)
+		}
+		limit = n
+	}
+	ns, err := s.Service.Notifications(r.Context(), u, limit)
+	if err != nil {
+		return err
+	}
+	return s.writeJSON(w, r, http.StatusOK, items(ns))
 }
 
 // importRequest is the body of an import.

@@ -38,10 +38,14 @@ var routes = []route{
 	{"POST", "/api/v1/cases/{id}/request-info", false, (*Server).requestInfo},
 	{"POST", "/api/v1/cases/{id}/resolve", false, (*Server).resolveCase},
 	{"POST", "/api/v1/cases/{id}/escalate", false, (*Server).escalateCase},
+	{"POST", "/api/v1/cases/{id}/severity", false, (*Server).changeSeverity},
 
 	{"GET", "/api/v1/cases/{id}/attachments", false, (*Server).listAttachments},
 	{"POST", "/api/v1/cases/{id}/attachments", false, (*Server).uploadAttachment},
 	{"GET", "/api/v1/attachments/{id}", false, (*Server).downloadAttachment},
 
 	{"POST", "/api/v1/import/cases", false, (*Server).importCases},
+
+	{"GET", "/api/v1/sla/at-risk", false, (*Server).casesAtRisk},
+	{"GET", "/api/v1/notifications", false, (*Server).notifications},
 }

@@ -21,6 +21,7 @@ import (
 	"desk/blobs"
 	"desk/demo"
 	"desk/eventbus"
+	"desk/jobs"
 	"desk/postgres"
 	"desk/sqlite"
 	"desk/web"
@@ -67,6 +68,9 @@ type App struct {
 	Service *desk.Service
 	server  *http.Server
 	ln      net.Listener
+	// stopJobs ends the background jobs; jobsDone closes when they have.
+	stopJobs context.CancelFunc
+	jobsDone chan struct{}
 }
 
 // Open opens the store, seeds demo data if configured and starts listening.
@@ -108,6 +112,18 @@ func (a *App) Open(ctx context.Context) error {
 // URL returns the address the node serves on.
 func (a *App) URL() string { return "http://" + a.ln.Addr().String() }
 
+// StartJobs starts the background jobs (the SLA timer sweeper) until
+// Close.
+func (a *App) StartJobs() {
+	ctx, cancel := context.WithCancel(context.Background())
+	a.stopJobs, a.jobsDone = cancel, make(chan struct{})
+	sw := jobs.New(a.Service, a.Logger)
+	go func() {
+		defer close(a.jobsDone)
+		sw.Run(ctx)
+	}()
+}
+
 // Serve serves requests until Shutdown.
 func (a *App) Serve() error {
 	if err := a.server.Serve(a.ln); !errors.Is(err, http.ErrServerClosed) {
@@ -127,6 +143,10 @@ func (a *App) Close() error {
 	} else if a.ln != nil {
 		errs = append(errs, a.ln.Close())
 	}
+	if a.stopJobs != nil {
+		a.stopJobs()
+		<-a.jobsDone
+	}
 	if a.Blobs != nil {
 		errs = append(errs, a.Blobs.Close())
 	}
@@ -142,6 +162,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		a.Close()
 		return err
 	}
+	a.StartJobs()
 	done := make(chan error, 1)
 	go func() { done <- a.Serve() }()
 	store := "SQLite in " + cfg.DataDir

@@ -2,9 +2,9 @@
 INSERT INTO cases (org_id, product, category, severity, status, title, description, language,
 	business_impact, contact_method, contact_name, contact_phone, contact_email, plan, created_by,
 	assignee_id, team, third_party, outcome, source, created_at, updated_at, first_response_at,
-	resolved_at, closed_at, first_response_due_at, next_response_due_at, resolution_due_at, version)
+	resolved_at, closed_at, first_response_due_at, next_response_due_at, resolution_due_at, version, pauses, awaiting_since, next_due_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-	$21, $22, $23, $24, $25, $26, $27, $28, $29)
+	$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32)
 RETURNING id;
 
 -- name: update-case
@@ -15,14 +15,15 @@ UPDATE cases SET product = $3, category = $4, severity = $5, status = $6, title 
 	contact_name = $12, contact_phone = $13, contact_email = $14, plan = $15, assignee_id = $16,
 	team = $17, third_party = $18, outcome = $19, updated_at = $20, first_response_at = $21,
 	resolved_at = $22, closed_at = $23, first_response_due_at = $24, next_response_due_at = $25,
-	resolution_due_at = $26, version = $27
+	resolution_due_at = $26, version = $27, pauses = $28, awaiting_since = $29,
+	next_due_at = $30
 WHERE id = $1 AND version = $2;
 
 -- name: case-columns
 id, org_id, product, category, severity, status, title, description, language, business_impact,
 	contact_method, contact_name, contact_phone, contact_email, plan, created_by, assignee_id, team,
 	third_party, outcome, source, created_at, updated_at, first_response_at, resolved_at, closed_at,
-	first_response_due_at, next_response_due_at, resolution_due_at, version
+	first_response_due_at, next_response_due_at, resolution_due_at, version, pauses, awaiting_since
 
 -- name: insert-message
 INSERT INTO messages (case_id, org_id, kind, author_id, from_staff, body, channel, attachment_id, created_at)

@@ -1,0 +1,188 @@
+package bizhours
+
+import (
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+// The reference below answers the same questions the slow, obvious way:
+// minute by minute, reading each minute's wall clock with time.Time.In. It
+// shares no code with the engine, so agreement on random instants around
+// daylight-saving changes and holidays checks the interval arithmetic.
+
+func refOpen(c *Calendar, t time.Time) bool {
+	if c.AlwaysOpen {
+		return true
+	}
+	l := t.In(c.Location)
+	day := DateOf(l).days()
+	for _, h := range c.Holidays {
+		if h.From.days() <= day && day <= h.last().days() {
+			return false
+		}
+	}
+	m := l.Hour()*60 + l.Minute()
+	for _, iv := range c.Week[l.Weekday()] {
+		if iv.Start <= m && m < iv.End {
+			return true
+		}
+	}
+	return false
+}
+
+func refBetween(c *Calendar, a, b time.Time) time.Duration {
+	var d time.Duration
+	for m := a; m.Before(b); m = m.Add(time.Minute) {
+		if refOpen(c, m) {
+			d += time.Minute
+		}
+	}
+	return d
+}
+
+func refAdd(c *Calendar, s time.Time, d time.Duration) time.Time {
+	for m := s; ; m = m.Add(time.Minute) {
+		if refOpen(c, m) {
+			if d -= time.Minute; d <= 0 {
+				return m.Add(time.Minute)
+			}
+		}
+	}
+}
+
+func refNextOpen(c *Calendar, s time.Time) time.Time {
+	for m := s; ; m = m.Add(time.Minute) {
+		if refOpen(c, m) {
+			return m
+		}
+	}
+}
+
+// testCalendars are calendars with something awkward about them.
+func testCalendars(t testing.TB) []*Calendar {
+	ber := loadTB(t, "Europe/Berlin")
+	ny := loadTB(t, "America/New_York")
+	syd := loadTB(t, "Australia/Sydney")
+	lunch := Weekdays("lunch", ber, 0, 0)
+	for d := time.Monday; d <= time.Friday; d++ {
+		lunch.Week[d] = []Interval{{8 * 60, 12 * 60}, {12*60 + 30, 17 * 60}}
+	}
+	nightsBer := Daily("nights berlin", ber, 60, 5*60)
+	nightsBer.Week[time.Sunday] = []Interval{{0, 150}, {150, 180}, {200, 1440}}
+	nightsNY := Daily("nights new york", ny, 0, 3*60)
+	nightsSyd := Daily("nights sydney", syd, 90, 4*60)
+	nightsSyd.Holidays = []Holiday{{Name: "Break", From: Date{2026, 4, 1}, To: Date{2026, 4, 4}}}
+	cals := []*Calendar{lunch, nightsBer, nightsNY, nightsSyd}
+	for _, c := range Seeded() {
+		if !c.AlwaysOpen {
+			cals = append(cals, c)
+		}
+	}
+	return cals
+}
+
+func TestAgainstReference(t *testing.T) {
+	if testing.Short() {
+		t.Skip("minute-by-minute reference")
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	// Windows around the 2026 changes in Europe, the United States and
+	// Australia, and the turn of the year.
+	centres := []time.Time{
+		time.Date(2026, 3, 8, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 29, 0, 0, 0, 0, time.UTC),
+		time.Date(2026, 4, 5, 0, 0, 0, 0, time.UTC), time.Date(2026, 10, 4, 0, 0, 0, 0, time.UTC),
+		time.Date(2026, 10, 25, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC),
+	}
+	for _, c := range testCalendars(t) {
+		for i := 0; i < 40; i++ {
+			centre := centres[rng.IntN(len(centres))]
+			a := centre.Add(time.Duration(rng.IntN(6*24*60)-4*24*60) * time.Minute)
+			b := a.Add(time.Duration(rng.IntN(4*24*60)) * time.Minute)
+			if got, want := c.Between(a, b), refBetween(c, a, b); got != want {
+				t.Fatalf("%s: Between(%v, %v) = %v, reference %v", c.Name, a, b, got, want)
+			}
+			d := time.Duration(1+rng.IntN(24*60)) * time.Minute
+			if got, want := c.Add(a, d), refAdd(c, a, d); !got.Equal(want) {
+				t.Fatalf("%s: Add(%v, %v) = %v, reference %v", c.Name, a, d, got.UTC(), want)
+			}
+			if got, want := c.NextOpen(a), refNextOpen(c, a); !got.Equal(want) {
+				t.Fatalf("%s: NextOpen(%v) = %v, reference %v", c.Name, a, got.UTC(), want)
+			}
+			if got, want := c.IsOpen(a), refOpen(c, a); got != want {
+				t.Fatalf("%s: IsOpen(%v) = %v, reference %v", c.Name, a, got, want)
+			}
+		}
+	}
+}
+
+// FuzzAdd checks the invariants of the arithmetic on random calendars,
+// instants and durations; `go test` runs it on the seed corpus below.
+func FuzzAdd(f *testing.F) {
+	for _, s := range []struct {
+		cal          uint8
+		sec          int64
+		ns           uint32
+		a, b         uint32
+		businessDays uint8
+	}{
+		{0, 0, 0, 3600, 7200, 1},
+		{1, 7_430_400, 500, 5400, 60, 3}, // around the Berlin spring change
+		{2, 25_574_400, 0, 86400, 1, 1},  // around the Berlin fall back
+		{3, 5_616_000, 999_999_999, 1, 86400, 2},
+		{4, 31_449_600, 0, 28800, 28800, 3}, // new year
+		{5, 30_758_400, 1, 100_000, 3, 1},   // christmas
+		{6, 26_179_200, 0, 7200, 900, 3},
+		{7, 8_035_200, 0, 36_000, 36_000, 1},
+		{8, 0, 0, 0, 0, 0},
+		{9, 100_000_000, 0, 1_000_000, 500_000, 4},
+		{10, 54_000_000, 123, 27_000, 1_800, 2},
+	} {
+		f.Add(s.cal, s.sec, s.ns, s.a, s.b, s.businessDays)
+	}
+	cals := append(testCalendars(f), AlwaysOpen)
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+	f.Fuzz(func(t *testing.T, cal uint8, sec int64, ns uint32, a, b uint32, businessDays uint8) {
+		c := cals[int(cal)%len(cals)]
+		// Starts within 2026–2029, targets up to ten days in seconds.
+		span := int64(4 * 365 * 86400)
+		s := time.Unix(base+((sec%span)+span)%span, int64(ns%1_000_000_000))
+		da := time.Duration(a%(10*86400)) * time.Second
+		db := time.Duration(b%(10*86400)) * time.Second
+
+		due := c.Add(s, da)
+		if due.Before(s) {
+			t.Fatalf("%s: Add(%v, %v) = %v, before the start", c.Name, s, da, due)
+		}
+		if got, want := c.Add(due, db), c.Add(s, da+db); !got.Equal(want) {
+			t.Fatalf("%s: Add(Add(%v, %v), %v) = %v, Add(s, a+b) = %v", c.Name, s, da, db, got, want)
+		}
+		if da > 0 {
+			if got := c.Between(s, due); got != da {
+				t.Fatalf("%s: Between(%v, Add(s, %v) = %v) = %v", c.Name, s, da, due, got)
+			}
+			if got := c.Between(s, due.Add(-1)); got != da-1 {
+				t.Fatalf("%s: Add(%v, %v) = %v is not the earliest such instant", c.Name, s, da, due)
+			}
+		}
+		next := c.NextOpen(s)
+		if next.Before(s) || !c.IsOpen(next) || c.Between(s, next) != 0 {
+			t.Fatalf("%s: NextOpen(%v) = %v", c.Name, s, next)
+		}
+		if c.IsOpen(s) != next.Equal(s) {
+			t.Fatalf("%s: IsOpen(%v) = %v, NextOpen = %v", c.Name, s, c.IsOpen(s), next)
+		}
+		n := int(businessDays%5) + 1
+		bd := c.AddBusinessDays(s, n)
+		if bd.Before(next) || !c.IsOpen(bd) {
+			t.Fatalf("%s: AddBusinessDays(%v, %d) = %v", c.Name, s, n, bd)
+		}
+		if due := c.Due(s, Target{BusinessDays: n}); !due.Equal(bd) {
+			t.Fatalf("%s: Due = %v, AddBusinessDays = %v", c.Name, due, bd)
+		}
+		if more := c.AddBusinessDays(s, n+1); !more.After(bd) {
+			t.Fatalf("%s: %d business days = %v, %d = %v", c.Name, n, bd, n+1, more)
+		}
+	})
+}

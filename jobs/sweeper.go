@@ -1,0 +1,83 @@
+// Package jobs runs the desk's background work: the sweeper that fires
+// due SLA timers (warnings, breaches, downgrades, automatic close). Work is
+// kept in stored rows with leases, never only in memory, so a restart, a
+// kill -9 or several nodes sharing one database neither lose a timer nor
+// fire one twice.
+package jobs
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"os"
+	"time"
+
+	"desk"
+)
+
+// Sweeper claims due timers and fires them.
+type Sweeper struct {
+	Service *desk.Service
+	// Owner names this node in leases; New sets a random one.
+	Owner string
+	// Interval is the pause between sweeps that found nothing to do.
+	Interval time.Duration
+	// Lease is how long a claimed timer belongs to this node; a node that
+	// dies holding timers gives them up when their leases run out.
+	Lease time.Duration
+	// Batch is the most timers one claim takes.
+	Batch  int
+	Logger *slog.Logger
+}
+
+// New returns a sweeper with defaults: a sweep a second, 60 s leases, 200
+// timers a claim.
+func New(svc *desk.Service, logger *slog.Logger) *Sweeper {
+	host, _ := os.Hostname()
+	var b [4]byte
+	rand.Read(b[:])
+	return &Sweeper{Service: svc, Owner: host + "-" + hex.EncodeToString(b[:]), Interval: time.Second,
+		Lease: time.Minute, Batch: 200, Logger: logger}
+}
+
+// RunOnce claims one batch of due timers and fires them, returning how
+// many it fired or found stale.
+func (sw *Sweeper) RunOnce(ctx context.Context) (int, error) {
+	now := sw.Service.Clock.Now()
+	ts, err := sw.Service.Store.ClaimTimers(ctx, sw.Owner, now, sw.Lease, sw.Batch)
+	if err != nil {
+		return 0, err
+	}
+	done := 0
+	for _, t := range ts {
+		outcome, err := sw.Service.FireTimer(ctx, t)
+		if err != nil {
+			// The lease runs out and the timer is tried again.
+			sw.Logger.Error("fire timer", "timer", t.ID, "case", t.CaseID, "kind", t.Kind, "err", err)
+			continue
+		}
+		sw.Logger.Debug("timer fired", "timer", t.ID, "case", t.CaseID, "kind", t.Kind, "outcome", outcome)
+		done++
+	}
+	return done, nil
+}
+
+// Run sweeps until ctx ends. It sweeps again at once while claims come
+// back full, so a burst of due timers is worked off without waiting.
+func (sw *Sweeper) Run(ctx context.Context) {
+	for {
+		n, err := sw.RunOnce(ctx)
+		if err != nil && ctx.Err() == nil {
+			sw.Logger.Error("sweep timers", "err", err)
+		}
+		if n >= sw.Batch {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(sw.Interval):
+		}
+	}
+}

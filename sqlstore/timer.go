@@ -1,0 +1,103 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"desk"
+)
+
+// replaceTimers swaps a case's pending timers for ts.
+func (db *DB) replaceTimers(ctx context.Context, tx *Tx, c *desk.Case, ts []*desk.Timer) error {
+	if _, err := tx.ExecContext(ctx, db.q.Get("delete-pending-timers"), c.ID); err != nil {
+		return fmt.Errorf("delete timers: %w", err)
+	}
+	for _, t := range ts {
+		t.CaseID, t.OrgID = c.ID, c.OrgID
+		if _, err := tx.ExecContext(ctx, db.q.Get("insert-timer"), t.CaseID, t.OrgID, string(t.Kind), us(t.DueAt), us(t.FireAt)); err != nil {
+			return fmt.Errorf("insert timer: %w", err)
+		}
+	}
+	return nil
+}
+
+func scanTimer(s scanner) (*desk.Timer, error) {
+	t := &desk.Timer{}
+	var kind string
+	var due, fire int64
+	err := s.Scan(&t.ID, &t.CaseID, &t.OrgID, &kind, &due, &fire, &t.Attempts)
+	t.Kind, t.DueAt, t.FireAt = desk.TimerKind(kind), fromUS(due), fromUS(fire)
+	return t, err
+}
+
+// ClaimTimers leases due timers to owner.
+func (db *DB) ClaimTimers(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]*desk.Timer, error) {
+	var ts []*desk.Timer
+	err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
+		ts = ts[:0]
+		rows, err := tx.QueryContext(ctx, db.q.Get("claim-timers"), owner, us(now.Add(lease)), us(now), limit)
+		if err != nil {
+			return fmt.Errorf("claim timers: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			t, err := scanTimer(rows)
+			if err != nil {
+				return err
+			}
+			ts = append(ts, t)
+		}
+		return rows.Err()
+	})
+	return ts, err
+}
+
+// FireTimer marks a timer fired and applies what firing writes.
+func (db *DB) FireTimer(ctx context.Context, t *desk.Timer, firedAt time.Time, outcome string, ch *desk.CaseChange, notes []*desk.Notification) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
+		res, err := tx.ExecContext(ctx, db.q.Get("mark-timer-fired"), t.ID, us(firedAt), outcome)
+		if err != nil {
+			return fmt.Errorf("mark timer fired: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return &desk.Error{Kind: desk.ECONFLICT, Code: "timer_fired", Message: "the timer has fired already"}
+		}
+		if ch != nil {
+			if err := db.updateCase(ctx, tx, ch); err != nil {
+				return err
+			}
+		}
+		for _, n := range notes {
+			if err := tx.QueryRowContext(ctx, db.q.Get("insert-notification"), n.UserID, n.CaseID, nid(n.TimerID),
+				n.Kind, n.Body, us(n.CreatedAt)).Scan(&n.ID); err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("insert notification: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// Timers lists a case's timers.
+func (db *DB) Timers(ctx context.Context, caseID int64) ([]*desk.Timer, error) {
+	return many(ctx, db, scanTimer, db.q.Get("list-timers"), caseID)
+}
+
+// Notifications lists a user's notifications, newest first.
+func (db *DB) Notifications(ctx context.Context, userID int64, limit int) ([]*desk.Notification, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	return many(ctx, db, func(s scanner) (*desk.Notification, error) {
+		n := &desk.Notification{}
+		var timer sql.NullInt64
+		var created int64
+		err := s.Scan(&n.ID, &n.UserID, &n.CaseID, &timer, &n.Kind, &n.Body, &created)
+		n.TimerID, n.CreatedAt = timer.Int64, fromUS(created)
+		return n, err
+	}, db.q.Get("list-notifications"), userID, limit)
+}
