@@ -177,7 +177,9 @@ func (w *walker) closedThrough(day int64) (int64, bool) {
 			}
 			continue
 		}
-		if e := last.days(); !found || e > end {
+		// max keeps a walk moving forwards even on an unvalidated
+		// calendar whose dates do not exist.
+		if e := max(last.days(), day); !found || e > end {
 			end, found = e, true
 		}
 	}

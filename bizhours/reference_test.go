@@ -186,3 +186,31 @@ func FuzzAdd(f *testing.F) {
 		}
 	})
 }
+
+// TestUnvalidated checks that arithmetic on calendars that fail Validate
+// neither panics nor loops: the desk may compute with a calendar before it
+// is validated, and must not hang if it does.
+func TestUnvalidated(t *testing.T) {
+	start := time.Date(2026, 3, 28, 12, 0, 0, 0, time.UTC)
+	for _, c := range []*Calendar{
+		{Name: "no zone", Week: [7][]Interval{1: {{540, 1020}}}},
+		{Name: "inverted", Location: time.UTC, Week: [7][]Interval{1: {{1020, 540}}}},
+		{Name: "out of range", Location: time.UTC, Week: [7][]Interval{1: {{-100, 2000}}}},
+		{Name: "unordered", Location: time.UTC, Week: [7][]Interval{1: {{780, 1020}, {540, 800}}}},
+		{Name: "bad holidays", Location: time.UTC, Week: [7][]Interval{1: {{540, 1020}}}, Holidays: []Holiday{
+			{Name: "x", From: Date{2026, 3, 30}, To: Date{2027, 0, 5}},
+			{Name: "y", From: Date{2026, 13, 40}},
+			{Name: "z", From: Date{2026, 4, 10}, To: Date{2026, 4, 1}},
+		}},
+		{Name: "closed", Location: time.UTC},
+	} {
+		c.Add(start, 10*time.Hour)
+		c.AddBusinessDays(start, 3)
+		c.Between(start, start.Add(30*24*time.Hour))
+		c.NextOpen(start)
+		c.IsOpen(start)
+		if c.Validate() == nil {
+			t.Errorf("%s: Validate accepted it", c.Name)
+		}
+	}
+}

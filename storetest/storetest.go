@@ -35,6 +35,8 @@ func Run(t *testing.T, newStore func(t *testing.T) desk.Store) {
 		{"ImportAllOrNothing", testImportAllOrNothing},
 		{"ConcurrentCreates", testConcurrentCreates},
 		{"Audit", testAudit},
+		{"Timers", testTimers},
+		{"TimersConcurrentClaims", testTimersConcurrentClaims},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -570,5 +572,127 @@ func testOrderByCreation(t *testing.T, f *fixture) {
 	}
 	if fmt.Sprint(got) != fmt.Sprint(ids(all)) {
 		t.Fatalf("one-by-one pages %v, want %v", got, ids(all))
+	}
+}
+
+// withTimers stores a case with the given timers pending.
+func (f *fixture) withTimers(t *testing.T, ts ...*desk.Timer) *desk.Case {
+	t.Helper()
+	ch := f.newCase(f.org1, f.admin1, "timed")
+	ch.Timers, ch.ReplaceTimers = ts, true
+	if _, err := f.s.CreateCase(f.ctx, ch, nil); err != nil {
+		t.Fatal(err)
+	}
+	return ch.Case
+}
+
+func testTimers(t *testing.T, f *fixture) {
+	due := base.Add(time.Hour)
+	c := f.withTimers(t,
+		&desk.Timer{Kind: desk.TimerFirstResponseWarning, DueAt: due, FireAt: base.Add(45 * time.Minute)},
+		&desk.Timer{Kind: desk.TimerFirstResponseBreach, DueAt: due, FireAt: due})
+	got, err := f.s.ClaimTimers(f.ctx, "a", base.Add(30*time.Minute), time.Minute, 10)
+	must(t, err)
+	if len(got) != 0 {
+		t.Fatalf("claimed %d timers before they were due", len(got))
+	}
+	now := base.Add(50 * time.Minute)
+	got, err = f.s.ClaimTimers(f.ctx, "a", now, time.Minute, 10)
+	must(t, err)
+	if len(got) != 1 || got[0].Kind != desk.TimerFirstResponseWarning || !got[0].DueAt.Equal(due) || got[0].CaseID != c.ID || got[0].Attempts != 1 {
+		t.Fatalf("claimed %+v", got)
+	}
+	// Leased: nobody else gets it until the lease runs out.
+	other, err := f.s.ClaimTimers(f.ctx, "b", now.Add(30*time.Second), time.Minute, 10)
+	must(t, err)
+	if len(other) != 0 {
+		t.Fatalf("a leased timer was claimed again: %+v", other)
+	}
+	again, err := f.s.ClaimTimers(f.ctx, "b", now.Add(2*time.Minute), time.Minute, 10)
+	must(t, err)
+	if len(again) != 1 || again[0].ID != got[0].ID || again[0].Attempts != 2 {
+		t.Fatalf("after the lease: %+v", again)
+	}
+	// Firing writes the case change and the notes, once.
+	upd := *c
+	upd.Version = 2
+	ch := &desk.CaseChange{Case: &upd, PrevVersion: 1,
+		Messages: []*desk.Message{{Kind: desk.MessageInternal, Body: "SLA warning", Channel: "system", CreatedAt: now}}}
+	notes := []*desk.Notification{{UserID: f.agent.ID, CaseID: c.ID, TimerID: got[0].ID, Kind: "sla.warning", Body: "warn", CreatedAt: now}}
+	must(t, f.s.FireTimer(f.ctx, got[0], now, "fired", ch, notes))
+	upd.Version = 3
+	ch2 := &desk.CaseChange{Case: &upd, PrevVersion: 2,
+		Messages: []*desk.Message{{Kind: desk.MessageInternal, Body: "SLA warning", Channel: "system", CreatedAt: now}}}
+	wantKind(t, f.s.FireTimer(f.ctx, got[0], now, "fired", ch2, notes), desk.ECONFLICT)
+	msgs, err := f.s.Messages(f.ctx, staff, c.ID)
+	must(t, err)
+	if len(msgs) != 2 {
+		t.Fatalf("timeline has %d entries after firing twice, want 2", len(msgs))
+	}
+	ns, err := f.s.Notifications(f.ctx, f.agent.ID, 10)
+	must(t, err)
+	if len(ns) != 1 || ns[0].Body != "warn" || ns[0].TimerID != got[0].ID {
+		t.Fatalf("notifications = %+v", ns)
+	}
+	// Replacing pending timers keeps fired ones, and never recreates them.
+	upd.Version = 3
+	must(t, f.s.UpdateCase(f.ctx, &desk.CaseChange{Case: &upd, PrevVersion: 2, ReplaceTimers: true, Timers: []*desk.Timer{
+		{Kind: desk.TimerFirstResponseWarning, DueAt: due, FireAt: base.Add(45 * time.Minute)},
+		{Kind: desk.TimerResolutionBreach, DueAt: due.Add(time.Hour), FireAt: due.Add(time.Hour)},
+	}}))
+	ts, err := f.s.Timers(f.ctx, c.ID)
+	must(t, err)
+	kinds := map[desk.TimerKind]int{}
+	for _, tm := range ts {
+		kinds[tm.Kind]++
+	}
+	if len(ts) != 2 || kinds[desk.TimerFirstResponseWarning] != 1 || kinds[desk.TimerResolutionBreach] != 1 {
+		t.Fatalf("timers after replace = %v", kinds)
+	}
+	late, err := f.s.ClaimTimers(f.ctx, "a", due.Add(3*time.Hour), time.Minute, 10)
+	must(t, err)
+	if len(late) != 1 || late[0].Kind != desk.TimerResolutionBreach {
+		t.Fatalf("claimable after replace: %+v", late)
+	}
+}
+
+// testTimersConcurrentClaims: claimers racing for the same due timers get
+// disjoint sets that together hold every timer once.
+func testTimersConcurrentClaims(t *testing.T, f *fixture) {
+	const cases, claimers = 30, 4
+	for i := range cases {
+		at := base.Add(time.Duration(i) * time.Second)
+		f.withTimers(t, &desk.Timer{Kind: desk.TimerFirstResponseBreach, DueAt: at, FireAt: at})
+	}
+	now := base.Add(time.Hour)
+	var mu sync.Mutex
+	seen := map[int64]int{}
+	var wg sync.WaitGroup
+	for i := range claimers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 10 {
+				ts, err := f.s.ClaimTimers(f.ctx, fmt.Sprint("node-", i), now, time.Minute, 4)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				for _, tm := range ts {
+					seen[tm.ID]++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if len(seen) != cases {
+		t.Fatalf("%d of %d timers claimed", len(seen), cases)
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Fatalf("timer %d claimed %d times", id, n)
+		}
 	}
 }
