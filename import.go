@@ -97,8 +97,10 @@ func (s *Service) ImportCases(ctx context.Context, actor *User, in []ImportedCas
 
 func (s *Service) importChange(ctx context.Context, actor *User, ic ImportedCase, now time.Time, lookup func(string) (*User, error)) (*CaseChange, error) {
 	org, err := s.Store.Org(ctx, ic.OrgID)
-	if err != nil {
+	if ErrorKind(err) == ENOTFOUND {
 		return nil, FieldError(EREFUSED, "unknown_org", "org_id", "no organisation %d", ic.OrgID)
+	} else if err != nil {
+		return nil, err
 	}
 	if ic.CreatedAt.IsZero() || ic.CreatedAt.After(now) {
 		return nil, FieldError(EREFUSED, "invalid_created_at", "created_at", "created_at must be a past time")
@@ -113,6 +115,9 @@ func (s *Service) importChange(ctx context.Context, actor *User, ic ImportedCase
 		return nil, FieldError(EINVALID, "invalid_outcome", "outcome", "unknown outcome %q", ic.Outcome)
 	}
 	creator, err := lookup(ic.CreatedBy)
+	if err != nil && ErrorKind(err) != ENOTFOUND {
+		return nil, err
+	}
 	if err != nil || creator.OrgID != org.ID {
 		return nil, FieldError(EREFUSED, "unknown_creator", "created_by", "%q is not a user of organisation %d", ic.CreatedBy, org.ID)
 	}
@@ -162,6 +167,9 @@ func (s *Service) importChange(ctx context.Context, actor *User, ic ImportedCase
 	if c.ClosedAt, err = stamp(ic.ClosedAt, "closed_at"); err != nil {
 		return nil, err
 	}
+	if err := consistentImport(c); err != nil {
+		return nil, err
+	}
 	// Due times and timers come after the messages, which set the first
 	// response.
 	var msgs []*Message
@@ -174,6 +182,9 @@ func (s *Service) importChange(ctx context.Context, actor *User, ic ImportedCase
 			return nil, fmt.Errorf("message %d: %w", j, err)
 		}
 		author, err := lookup(im.Author)
+		if err != nil && ErrorKind(err) != ENOTFOUND {
+			return nil, err
+		}
 		if err != nil || (!author.IsStaff() && author.OrgID != org.ID) {
 			return nil, FieldError(EREFUSED, "unknown_author", "author", "message %d: %q is not staff or a user of organisation %d", j, im.Author, org.ID)
 		}
@@ -208,4 +219,37 @@ func (s *Service) importChange(ctx context.Context, actor *User, ic ImportedCase
 		// The store fills in the new case's id as the audit object.
 		Audit: []*AuditEntry{s.audit(ctx, actor, org.ID, "case.import", "case", "", map[string]any{"external_id": ic.ExternalID, "created_at": created})},
 	}, nil
+}
+
+// consistentImport refuses an imported case whose times and outcome do not
+// fit its status: a resolved case needs when and how; a closed one when;
+// an unresolved one has neither.
+func consistentImport(c *Case) error {
+	switch c.Status {
+	case StatusResolved:
+		if c.ResolvedAt == nil {
+			return FieldError(EREFUSED, "resolved_at_required", "resolved_at", "a resolved case needs resolved_at")
+		}
+		if c.ClosedAt != nil {
+			return FieldError(EREFUSED, "invalid_closed_at", "closed_at", "a resolved case is not closed yet")
+		}
+	case StatusClosed:
+		if c.ClosedAt == nil {
+			return FieldError(EREFUSED, "closed_at_required", "closed_at", "a closed case needs closed_at")
+		}
+	default:
+		if c.ResolvedAt != nil || c.ClosedAt != nil {
+			return FieldError(EREFUSED, "invalid_resolved_at", "resolved_at", "a %s case has no resolved_at or closed_at", c.Status)
+		}
+		if c.Outcome != "" {
+			return FieldError(EREFUSED, "invalid_outcome", "outcome", "a %s case has no outcome", c.Status)
+		}
+	}
+	if c.ResolvedAt != nil && c.Outcome == "" {
+		return FieldError(EREFUSED, "outcome_required", "outcome", "a resolved case needs its outcome")
+	}
+	if c.ResolvedAt != nil && c.ClosedAt != nil && c.ClosedAt.Before(*c.ResolvedAt) {
+		return FieldError(EREFUSED, "invalid_closed_at", "closed_at", "closed_at is before resolved_at")
+	}
+	return nil
 }

@@ -8,7 +8,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	mrand "math/rand/v2"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -138,6 +140,9 @@ type NewCase struct {
 // requireCaseManager refuses actors who may not open or manage cases.
 func requireCaseManager(actor *User) error {
 	if actor.IsStaff() {
+		if !actor.CanHandleCases() {
+			return Errorf(EFORBIDDEN, "staff_only", "only agents, supervisors and system admins work with cases")
+		}
 		return nil
 	}
 	if !actor.HasSupportPrivilege() {
@@ -398,15 +403,14 @@ func (s *Service) Cases(ctx context.Context, actor *User, f CaseFilter) (*CasePa
 	if err := requireCaseManager(actor); err != nil {
 		return nil, err
 	}
-	for _, st := range f.Statuses {
-		if !st.Valid() {
-			return nil, FieldError(EINVALID, "invalid_status", "status", "unknown status %q", st)
-		}
+	// Each value once, in a fixed order: the filter then compiles to one of
+	// a few SQL shapes, whatever the request repeats.
+	var err error
+	if f.Statuses, err = uniqueValid(f.Statuses, []Status{StatusNew, StatusOpen, StatusActionRequired, StatusResolved, StatusClosed}, "status"); err != nil {
+		return nil, err
 	}
-	for _, sv := range f.Severities {
-		if !sv.Valid() {
-			return nil, FieldError(EINVALID, "invalid_severity", "severity", "unknown severity %q", sv)
-		}
+	if f.Severities, err = uniqueValid(f.Severities, Severities, "severity"); err != nil {
+		return nil, err
 	}
 	if err := checkText("q", f.Query, false, 200); err != nil {
 		return nil, err
@@ -435,6 +439,28 @@ func (s *Service) Cases(ctx context.Context, actor *User, f CaseFilter) (*CasePa
 	return page, s.withSLA(ctx, page.Items...)
 }
 
+// uniqueValid returns the values of in that occur in all, each once, in
+// the order of all; an unknown value is an error naming field.
+func uniqueValid[T ~string](in, all []T, field string) ([]T, error) {
+	if len(in) == 0 {
+		return nil, nil
+	}
+	seen := map[T]bool{}
+	for _, v := range in {
+		if !slices.Contains(all, v) {
+			return nil, FieldError(EINVALID, "invalid_"+field, field, "unknown %s %q", field, v)
+		}
+		seen[v] = true
+	}
+	var out []T
+	for _, v := range all {
+		if seen[v] {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
 // Timeline returns a case's timeline as the actor may see it.
 func (s *Service) Timeline(ctx context.Context, actor *User, caseID int64) ([]*Message, error) {
 	if err := requireCaseManager(actor); err != nil {
@@ -446,7 +472,7 @@ func (s *Service) Timeline(ctx context.Context, actor *User, caseID int64) ([]*M
 // maxChangeAttempts bounds the retries of a change that lost a race with
 // another writer of the same case; each retry is cheap, and one writer
 // wins every round.
-const maxChangeAttempts = 32
+const maxChangeAttempts = 200
 
 // change loads a case the actor may see, lets fn compute the change, and
 // stores it, retrying when another writer changed the case in between.
@@ -470,7 +496,12 @@ func (s *Service) change(ctx context.Context, actor *User, id int64, action stri
 			return nil, fmt.Errorf("%s: %w", action, err)
 		}
 		err = s.Store.UpdateCase(ctx, ch)
-		if ErrorKind(err) == ECONFLICT && attempt < maxChangeAttempts {
+		if ErrorKind(err) == ECONFLICT && ErrorCode(err) == "case_changed" && attempt < maxChangeAttempts {
+			// Many writers on one case: each round one wins. Back off a
+			// little, with jitter, so that the rest spread out.
+			if attempt >= 8 {
+				time.Sleep(time.Duration(mrand.Int64N(int64(attempt) * int64(time.Millisecond))))
+			}
 			continue
 		}
 		if err != nil {

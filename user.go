@@ -103,8 +103,11 @@ type Scope struct {
 
 // ScopeOf returns the scope of what u may see.
 func ScopeOf(u *User) Scope {
-	if u.IsStaff() {
+	switch {
+	case u.CanHandleCases():
 		return Scope{AllOrgs: true, Internal: true}
+	case u.IsStaff():
+		return Scope{} // other staff (status managers) see no case
 	}
 	return Scope{OrgID: u.OrgID}
 }

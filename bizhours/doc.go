@@ -41,6 +41,12 @@
 // clocks change at 02:00 or 03:00) keep their length; only the UTC offset
 // of the answer differs.
 //
+// The arithmetic walks local dates forwards and so assumes that the local
+// date never goes back, which holds for every change in use since 2011.
+// (Newfoundland used to fall back from 00:01 to 23:01; counting that
+// starts in the minute after such a midnight misses the repeated minute
+// before it.)
+//
 // # Targets
 //
 // A [Target] is either an amount of open time ([Calendar.Add]) or a number

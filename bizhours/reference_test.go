@@ -2,6 +2,7 @@ package bizhours
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 )
@@ -87,17 +88,43 @@ func TestAgainstReference(t *testing.T) {
 		t.Skip("minute-by-minute reference")
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	// Windows around the 2026 changes in Europe, the United States and
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	// Days around the 2026 changes in Europe, the United States and
 	// Australia, and the turn of the year.
-	centres := []time.Time{
-		time.Date(2026, 3, 8, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 29, 0, 0, 0, 0, time.UTC),
-		time.Date(2026, 4, 5, 0, 0, 0, 0, time.UTC), time.Date(2026, 10, 4, 0, 0, 0, 0, time.UTC),
-		time.Date(2026, 10, 25, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC),
-		time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC),
+	common := []time.Time{
+		day(2026, 3, 8), day(2026, 3, 29), day(2026, 4, 5), day(2026, 10, 4),
+		day(2026, 10, 25), day(2026, 11, 1), day(2026, 12, 31),
 	}
+	type check struct {
+		cal     *Calendar
+		centres []time.Time
+	}
+	var checks []check
 	for _, c := range testCalendars(t) {
-		for i := 0; i < 40; i++ {
-			centre := centres[rng.IntN(len(centres))]
+		checks = append(checks, check{c, common})
+	}
+	// Random schedules in zones with awkward changes: half-hour shifts
+	// (Lord Howe), odd offsets (Chatham, St John's, Kolkata), Morocco's
+	// Ramadan changes, and São Paulo's old changes at midnight.
+	for zone, centres := range map[string][]time.Time{
+		"Europe/Berlin":       common,
+		"America/New_York":    common,
+		"Australia/Lord_Howe": {day(2026, 4, 5), day(2026, 10, 4)},
+		"Pacific/Chatham":     {day(2026, 4, 5), day(2026, 9, 27)},
+		"America/St_Johns":    {day(2026, 3, 8), day(2026, 11, 1)},
+		"Asia/Kolkata":        {day(2026, 6, 1)},
+		"Africa/Casablanca":   {day(2026, 2, 15), day(2026, 3, 22)},
+		"America/Sao_Paulo":   {day(2018, 2, 18), day(2018, 11, 4)},
+	} {
+		loc := loadTB(t, zone)
+		for range 3 {
+			checks = append(checks, check{randomCalendar(rng, zone, loc, centres), centres})
+		}
+	}
+	for _, ck := range checks {
+		c := ck.cal
+		for range 30 {
+			centre := ck.centres[rng.IntN(len(ck.centres))]
 			a := centre.Add(time.Duration(rng.IntN(6*24*60)-4*24*60) * time.Minute)
 			b := a.Add(time.Duration(rng.IntN(4*24*60)) * time.Minute)
 			if got, want := c.Between(a, b), refBetween(c, a, b); got != want {
@@ -115,6 +142,30 @@ func TestAgainstReference(t *testing.T) {
 			}
 		}
 	}
+}
+
+// randomCalendar returns a valid calendar with up to three intervals a day
+// at random minutes, and a random holiday near one of the centres.
+func randomCalendar(rng *rand.Rand, zone string, loc *time.Location, centres []time.Time) *Calendar {
+	c := &Calendar{Name: "random " + zone, Location: loc}
+	for d := range c.Week {
+		var cuts []int
+		for range rng.IntN(7) {
+			cuts = append(cuts, rng.IntN(1441))
+		}
+		slices.Sort(cuts)
+		cuts = slices.Compact(cuts)
+		for i := 0; i+1 < len(cuts); i += 2 {
+			c.Week[d] = append(c.Week[d], Interval{cuts[i], cuts[i+1]})
+		}
+	}
+	c.Week[rng.IntN(7)] = append([]Interval(nil), Interval{0, 1440})
+	h := DateOf(centres[rng.IntN(len(centres))].AddDate(0, 0, rng.IntN(7)-3))
+	c.Holidays = []Holiday{{Name: "random", From: h, To: DateOf(time.Date(h.Year, h.Month, h.Day+rng.IntN(3), 0, 0, 0, 0, time.UTC))}}
+	if err := c.Validate(); err != nil {
+		panic(err)
+	}
+	return c
 }
 
 // FuzzAdd checks the invariants of the arithmetic on random calendars,

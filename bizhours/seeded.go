@@ -7,9 +7,9 @@ import (
 	"time"
 )
 
-// SeededYears are the years whose public holidays the seeded calendars
+// seededYears are the years whose public holidays the seeded calendars
 // carry. Later years need holidays imported with CountryHolidays.
-var SeededYears = []int{2026, 2027}
+var seededYears = []int{2026, 2027}
 
 // seededWeekdays lists the Monday-to-Friday calendars the desk ships with:
 // one per customer region, each with that country's public holidays.
@@ -22,7 +22,7 @@ var seededWeekdays = []struct {
 	{"weekdays-se", "Europe/Stockholm", "se", 17 * 60},
 	{"weekdays-no", "Europe/Oslo", "no", 17 * 60},
 	{"weekdays-us", "America/New_York", "us", 17 * 60},
-	// Australian support keeps longer hours (seed of the billing desk).
+	// The billing desk keeps longer hours in Australia (SPEC section 3).
 	{"weekdays-au", "Australia/Sydney", "au", 18 * 60},
 }
 
@@ -72,9 +72,9 @@ var seeded = sync.OnceValue(func() []*Calendar {
 	return cals
 })
 
-// mustHolidays returns a seeded country's holidays in SeededYears.
+// mustHolidays returns a seeded country's holidays in seededYears.
 func mustHolidays(country string) []Holiday {
-	hs, err := CountryHolidays(country, SeededYears...)
+	hs, err := CountryHolidays(country, seededYears...)
 	if err != nil {
 		panic(fmt.Sprintf("bizhours: seeded holidays: %v", err))
 	}
@@ -93,7 +93,7 @@ func mustHolidays(country string) []Holiday {
 //   - "weekdays-au": Monday to Friday 09:00–18:00 Australia/Sydney.
 //
 // The weekday calendars carry their country's national public holidays
-// for SeededYears, from CountryHolidays.
+// for 2026 and 2027, from CountryHolidays; add later years with it.
 func Seeded() []*Calendar {
 	var cals []*Calendar
 	for _, c := range seeded() {

@@ -140,7 +140,19 @@ func (d *Dir) Put(ctx context.Context, r io.Reader, limit int64) (sha256hex stri
 	sum := sumHex(h)
 	sub, name := sum[:2], sum[:2]+"/"+sum[2:]
 	if _, err := d.root.Stat(name); err == nil {
-		return sum, size, nil // stored before; the deferred remove drops the copy
+		// Stored before, but perhaps by a Put that has not yet synced its
+		// directory (or failed to): sync both before acknowledging. The
+		// deferred remove drops the copy.
+		if err := d.syncFile(name); err != nil {
+			return "", 0, fmt.Errorf("blobs: put: %w", err)
+		}
+		if err := d.syncDir(sub); err != nil {
+			return "", 0, fmt.Errorf("blobs: put: %w", err)
+		}
+		if err := d.syncDir("."); err != nil {
+			return "", 0, fmt.Errorf("blobs: put: %w", err)
+		}
+		return sum, size, nil
 	}
 	newSub := false
 	if err := d.root.Mkdir(sub, 0o750); err == nil {
@@ -164,6 +176,8 @@ func (d *Dir) Put(ctx context.Context, r io.Reader, limit int64) (sha256hex stri
 	}
 	return sum, size, nil
 }
+
+func (d *Dir) syncFile(name string) error { return d.syncDir(name) }
 
 func (d *Dir) syncDir(name string) error {
 	f, err := d.root.Open(name)

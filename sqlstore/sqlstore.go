@@ -250,9 +250,12 @@ func (t *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sq
 
 // Close releases the store's connections.
 func (db *DB) Close() error {
+	// The engine stops its writer first, so no transaction runs on a
+	// statement closed under it.
+	err := db.close()
 	db.rstmts.close()
 	db.wstmts.close()
-	return db.close()
+	return err
 }
 
 // Ping reports whether the database answers.
@@ -260,6 +263,12 @@ func (db *DB) Ping(ctx context.Context) error {
 	var one int
 	if err := db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
 		return fmt.Errorf("ping %s: %w", db.dialect.Name, err)
+	}
+	// Writes must get through too: on SQLite they pass the one writer.
+	if err := db.writer.Write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+	}); err != nil {
+		return fmt.Errorf("ping %s writer: %w", db.dialect.Name, err)
 	}
 	return nil
 }

@@ -100,8 +100,11 @@ func (a *App) Open(ctx context.Context) error {
 	a.server = &http.Server{
 		Handler:           api.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
+		// Long enough for a 25 MB attachment over a slow line; bounded, so
+		// a trickled body cannot hold a connection for ever.
+		ReadTimeout: 5 * time.Minute,
+		IdleTimeout: 2 * time.Minute,
+		ErrorLog:    slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
 	}
 	if a.ln, err = net.Listen("tcp", a.Config.Addr); err != nil {
 		return err
