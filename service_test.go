@@ -30,13 +30,13 @@ type env struct {
 	ctx                                     context.Context
 	ent, biz, starter                       *desk.Org
 	entAdmin, bizAdmin, billing, user, tess *desk.User
-	agent, super                            *desk.User
+	agent, super, stan                      *desk.User
 }
 
 // monday10 is Monday 2 March 2026, 10:00 in Amsterdam.
 var monday10 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -91,6 +91,7 @@ func newEnv(t *testing.T) *env {
 	e.tess = user(e.starter, "tess@start.example", desk.RoleSuperAdmin)
 	e.agent = user(nil, "agent@vendor.example", desk.RoleAgent)
 	e.super = user(nil, "sam@vendor.example", desk.RoleSupervisor)
+	e.stan = user(nil, "stan@vendor.example", desk.RoleStatusManager)
 	return e
 }
 
@@ -406,3 +407,39 @@ func TestImportUsesOriginalTimes(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestStatusManagerSeesNoCases: staff who publish incidents do not work
+// cases, and see none.
+func TestStatusManagerSeesNoCases(t *testing.T) {
+	e := newEnv(t)
+	c, _, err := e.svc.OpenCase(e.ctx, e.bizAdmin, ok(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Case(e.ctx, e.stan, c.ID); desk.ErrorKind(err) != desk.EFORBIDDEN {
+		t.Fatalf("status manager reads a case: %v", err)
+	}
+	if _, err := e.svc.AddMessage(e.ctx, e.stan, c.ID, desk.Reply{Body: "hi", Internal: true}); desk.ErrorKind(err) != desk.EFORBIDDEN {
+		t.Fatalf("status manager writes a note: %v", err)
+	}
+	if _, err := e.svc.Cases(e.ctx, e.stan, desk.CaseFilter{}); desk.ErrorKind(err) != desk.EFORBIDDEN {
+		t.Fatalf("status manager lists cases: %v", err)
+	}
+}
+
+// TestRepeatedFilterValues: a filter that repeats values is the filter
+// with each value once.
+func TestRepeatedFilterValues(t *testing.T) {
+	e := newEnv(t)
+	if _, _, err := e.svc.OpenCase(e.ctx, e.bizAdmin, ok(), ""); err != nil {
+		t.Fatal(err)
+	}
+	many := make([]desk.Status, 5000)
+	for i := range many {
+		many[i] = desk.StatusNew
+	}
+	p, err := e.svc.Cases(e.ctx, e.bizAdmin, desk.CaseFilter{Statuses: many})
+	if err != nil || len(p.Items) != 1 {
+		t.Fatalf("5000 × new: %v, %v", p, err)
+	}
+}

@@ -307,3 +307,53 @@ func (s *Service) ChangeSeverity(ctx context.Context, actor *User, caseID int64,
 		return map[string]any{"from": from, "to": sc.Severity, "reason": sc.Reason}, nil
 	})
 }
+
+// RecomputeBatch is how many cases RecomputeSLA writes per transaction.
+const RecomputeBatch = 500
+
+// RecomputeSLA recomputes the due times and timers of every case not yet
+// closed, after a calendar or policy changed. A case that someone changes
+// meanwhile is skipped: that change computed its due times afresh. It
+// returns how many cases it updated.
+func (s *Service) RecomputeSLA(ctx context.Context, actor *User) (int, error) {
+	if actor.Role != RoleSupervisor && actor.Role != RoleSystemAdmin {
+		return 0, Errorf(EFORBIDDEN, "recompute_forbidden", "only supervisors and system admins can recompute due times")
+	}
+	now := s.Clock.Now()
+	clocks := map[string]*slaClock{}
+	f := CaseFilter{Statuses: []Status{StatusNew, StatusOpen, StatusActionRequired, StatusResolved}, Sort: SortID, Limit: RecomputeBatch}
+	scope := Scope{AllOrgs: true, Internal: true}
+	updated := 0
+	for {
+		cs, err := s.Store.Cases(ctx, scope, f)
+		if err != nil {
+			return updated, err
+		}
+		if len(cs) == 0 {
+			break
+		}
+		chs := make([]*CaseChange, 0, len(cs))
+		for _, c := range cs {
+			key := fmt.Sprint(c.OrgID, "/", c.Plan, "/", c.Severity)
+			k, ok := clocks[key]
+			if !ok {
+				if k, err = s.clockFor(ctx, c); err != nil {
+					return updated, err
+				}
+				clocks[key] = k
+			}
+			ch := &CaseChange{Case: c, PrevVersion: c.Version, ReplaceTimers: true}
+			ch.Timers = k.refresh(c, now, s.SLA)
+			c.Version++
+			chs = append(chs, ch)
+		}
+		n, err := s.Store.RefreshCases(ctx, chs)
+		if err != nil {
+			return updated, fmt.Errorf("recompute due times: %w", err)
+		}
+		updated += n
+		f.After = cursorOf(cs[len(cs)-1], SortID)
+	}
+	err := s.Store.AppendAudit(ctx, s.audit(ctx, actor, 0, "sla.recompute", "cases", "", map[string]any{"updated": updated}))
+	return updated, err
+}

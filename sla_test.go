@@ -375,3 +375,40 @@ func ids(cs []*desk.Case) []int64 {
 	}
 	return out
 }
+
+// TestRecomputeAfterPolicyChange: after a policy changes, recomputing moves
+// the due times of open cases and leaves closed ones alone.
+func TestRecomputeAfterPolicyChange(t *testing.T) {
+	e := newEnv(t)
+	open, _, _ := e.svc.OpenCase(e.ctx, e.bizAdmin, ok(), "")
+	done, _, _ := e.svc.OpenCase(e.ctx, e.bizAdmin, ok(), "")
+	if _, err := e.svc.Close(e.ctx, e.bizAdmin, done.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Store.PutSLAPolicy(e.ctx, &desk.SLAPolicy{Plan: "business", Severity: desk.SeverityNormal,
+		Calendar: "24x7", FirstResponseMinutes: 120}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.RecomputeSLA(e.ctx, e.agent); desk.ErrorKind(err) != desk.EFORBIDDEN {
+		t.Fatalf("agent recompute: %v", err)
+	}
+	n, err := e.svc.RecomputeSLA(e.ctx, e.super)
+	if err != nil || n != 1 {
+		t.Fatalf("recomputed %d (%v), want 1", n, err)
+	}
+	c, _ := e.svc.Case(e.ctx, e.agent, open.ID)
+	if want := at("2026-03-02T11:00:00Z"); c.FirstResponseDueAt == nil || !c.FirstResponseDueAt.Equal(want) || c.ResolutionDueAt != nil {
+		t.Fatalf("after recompute: first response due %v (want %v), resolution due %v", c.FirstResponseDueAt, want, c.ResolutionDueAt)
+	}
+	// The new timers fire; the old ones are gone.
+	e.clock.Set(at("2026-03-02T11:00:00Z"))
+	sweep(t, e)
+	if got := events(t, e, open.ID, "SLA breached: the first response was due at 2026-03-02T11:00:00Z"); len(got) != 1 {
+		t.Fatalf("breach after recompute: %v", got)
+	}
+	e.clock.Set(at("2026-03-10T11:00:00Z"))
+	sweep(t, e)
+	if got := events(t, e, open.ID, "SLA breached"); len(got) != 1 {
+		t.Fatalf("old timers fired too: %v", got)
+	}
+}

@@ -188,6 +188,35 @@ func (db *DB) ImportCases(ctx context.Context, chs []*desk.CaseChange) error {
 	})
 }
 
+// RefreshCases stores recomputed due times and timers, skipping cases
+// changed meanwhile. Only SLA fields change; the rest of ch.Case is not
+// written.
+func (db *DB) RefreshCases(ctx context.Context, chs []*desk.CaseChange) (int, error) {
+	n := 0
+	err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
+		n = 0
+		for _, ch := range chs {
+			c := ch.Case
+			res, err := tx.ExecContext(ctx, db.q.Get("refresh-case-sla"), c.ID, ch.PrevVersion,
+				nus(c.FirstResponseDueAt), nus(c.NextResponseDueAt), nus(c.ResolutionDueAt), nus(c.NextDueAt()), c.Version)
+			if err != nil {
+				return fmt.Errorf("refresh case: %w", err)
+			}
+			if k, err := res.RowsAffected(); err != nil {
+				return err
+			} else if k == 0 {
+				continue // changed meanwhile; that change recomputed it
+			}
+			if err := db.insertRest(ctx, tx, ch); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
 // UpdateCase stores a case's new state if nobody changed it in between.
 func (db *DB) UpdateCase(ctx context.Context, ch *desk.CaseChange) error {
 	return db.write(ctx, func(ctx context.Context, tx *Tx) error { return db.updateCase(ctx, tx, ch) })
@@ -276,12 +305,17 @@ func (db *DB) Cases(ctx context.Context, scope desk.Scope, f desk.CaseFilter) ([
 		where = append(where, "next_due_at < "+arg(us(*f.DueBefore)))
 	}
 	order := " ORDER BY created_at DESC, id DESC"
-	if f.Sort == desk.SortDue {
+	switch f.Sort {
+	case desk.SortDue:
 		order = " ORDER BY next_due_at IS NULL, next_due_at, id"
+	case desk.SortID:
+		order = " ORDER BY id"
 	}
 	if a := f.After; a != nil {
 		id := arg(a.ID)
 		switch {
+		case f.Sort == desk.SortID:
+			where = append(where, "id > "+id)
 		case f.Sort == desk.SortDue && a.NoDue:
 			where = append(where, "(next_due_at IS NULL AND id > "+id+")")
 		case f.Sort == desk.SortDue:

@@ -59,3 +59,10 @@ SELECT fingerprint, case_id FROM idempotency_keys WHERE user_id = $1 AND key = $
 
 -- name: set-idempotency-case
 UPDATE idempotency_keys SET case_id = $3 WHERE user_id = $1 AND key = $2;
+
+-- name: refresh-case-sla
+-- Only the SLA columns: a recompute of many cases then touches only the
+-- due-time index, not every index of the table.
+UPDATE cases SET first_response_due_at = $3, next_response_due_at = $4, resolution_due_at = $5,
+	next_due_at = $6, version = $7
+WHERE id = $1 AND version = $2;
