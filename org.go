@@ -3,6 +3,8 @@ package desk
 import (
 	"context"
 	"time"
+
+	"desk/bizhours"
 )
 
 // Org is a customer organisation: a tenant. Everything a customer can see
@@ -83,16 +85,80 @@ type Subscription struct {
 	Partner         *Partner `json:"partner,omitempty"`
 }
 
-// SLAPolicy gives the response targets for one plan and severity. A zero
-// target means there is none.
+// SLAPolicy gives the response targets for one plan and severity: a
+// first-response target, and optional next-response and resolution
+// targets. Each target is an amount of open time in minutes or a number of
+// business days ("1 business day": the same clock time on the next
+// business day), counted on its own calendar or, when it names none, on
+// the policy's. A zero target means there is none.
 type SLAPolicy struct {
 	Plan     string   `json:"plan"`
 	Severity Severity `json:"severity"`
-	// Calendar names a business-hours calendar (see package bizhours).
-	Calendar             string `json:"calendar"`
-	FirstResponseMinutes int    `json:"first_response_minutes"`
-	NextResponseMinutes  int    `json:"next_response_minutes,omitempty"`
-	ResolutionMinutes    int    `json:"resolution_minutes,omitempty"`
+	// Calendar names the business-hours calendar of the targets that name
+	// none: a stored calendar (see CalendarStore), or "weekdays", the
+	// Monday-to-Friday calendar of each organisation's own country.
+	Calendar string `json:"calendar"`
+
+	FirstResponseMinutes      int    `json:"first_response_minutes"`
+	FirstResponseBusinessDays int    `json:"first_response_business_days,omitempty"`
+	FirstResponseCalendar     string `json:"first_response_calendar,omitempty"`
+
+	NextResponseMinutes      int    `json:"next_response_minutes,omitempty"`
+	NextResponseBusinessDays int    `json:"next_response_business_days,omitempty"`
+	NextResponseCalendar     string `json:"next_response_calendar,omitempty"`
+
+	ResolutionMinutes      int    `json:"resolution_minutes,omitempty"`
+	ResolutionBusinessDays int    `json:"resolution_business_days,omitempty"`
+	ResolutionCalendar     string `json:"resolution_calendar,omitempty"`
+}
+
+// SLATarget is one target of a policy and the calendar it counts on.
+type SLATarget struct {
+	Target   bizhours.Target
+	Calendar string
+}
+
+// IsZero reports whether there is no target.
+func (t SLATarget) IsZero() bool { return t.Target.IsZero() }
+
+// FirstResponse returns the first-response target.
+func (p *SLAPolicy) FirstResponse() SLATarget {
+	return p.target(p.FirstResponseMinutes, p.FirstResponseBusinessDays, p.FirstResponseCalendar)
+}
+
+// NextResponse returns the target for answering a customer's reply.
+func (p *SLAPolicy) NextResponse() SLATarget {
+	return p.target(p.NextResponseMinutes, p.NextResponseBusinessDays, p.NextResponseCalendar)
+}
+
+// Resolution returns the resolution target.
+func (p *SLAPolicy) Resolution() SLATarget {
+	return p.target(p.ResolutionMinutes, p.ResolutionBusinessDays, p.ResolutionCalendar)
+}
+
+func (p *SLAPolicy) target(minutes, days int, cal string) SLATarget {
+	if cal == "" {
+		cal = p.Calendar
+	}
+	return SLATarget{Target: bizhours.Target{Minutes: minutes, BusinessDays: days}, Calendar: cal}
+}
+
+// SetFirstResponse sets the first-response target; an empty calendar means
+// the policy's.
+func (p *SLAPolicy) SetFirstResponse(t bizhours.Target, calendar string) {
+	p.FirstResponseMinutes, p.FirstResponseBusinessDays, p.FirstResponseCalendar = t.Minutes, t.BusinessDays, calendar
+}
+
+// SetNextResponse sets the next-response target; an empty calendar means
+// the policy's.
+func (p *SLAPolicy) SetNextResponse(t bizhours.Target, calendar string) {
+	p.NextResponseMinutes, p.NextResponseBusinessDays, p.NextResponseCalendar = t.Minutes, t.BusinessDays, calendar
+}
+
+// SetResolution sets the resolution target; an empty calendar means the
+// policy's.
+func (p *SLAPolicy) SetResolution(t bizhours.Target, calendar string) {
+	p.ResolutionMinutes, p.ResolutionBusinessDays, p.ResolutionCalendar = t.Minutes, t.BusinessDays, calendar
 }
 
 // OrgStore reads and writes organisations, the catalogue and subscriptions.
@@ -107,6 +173,8 @@ type OrgStore interface {
 	PutSLAPolicy(ctx context.Context, p *SLAPolicy) error
 	// SLAPolicy returns ENOTFOUND when the plan has no policy for sev.
 	SLAPolicy(ctx context.Context, plan string, sev Severity) (*SLAPolicy, error)
+	// SLAPolicies lists every policy, by plan.
+	SLAPolicies(ctx context.Context) ([]*SLAPolicy, error)
 	PutSubscription(ctx context.Context, s *Subscription) error
 	// Subscriptions lists an organisation's subscriptions, partner included.
 	Subscriptions(ctx context.Context, orgID int64) ([]*Subscription, error)

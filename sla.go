@@ -81,12 +81,24 @@ func (c *Case) paused() bool {
 	return len(c.Pauses) > 0 && c.Pauses[len(c.Pauses)-1].To == nil
 }
 
-// slaClock computes due times for one case: its policy, the calendar of the
-// policy and the organisation's weekday calendar for downgrades.
+// slaClock computes due times for one case: its policy, each target with
+// its calendar, and the organisation's weekday calendar for downgrades.
 type slaClock struct {
-	policy   *SLAPolicy // nil when the plan has no policy for the severity
-	cal      *bizhours.Calendar
-	weekdays *bizhours.Calendar
+	policy                  *SLAPolicy // nil when the plan has no policy for the severity
+	first, next, resolution slaTarget
+	weekdays                *bizhours.Calendar
+}
+
+// slaTarget is one target of a policy with its calendar resolved.
+type slaTarget struct {
+	target bizhours.Target
+	cal    *bizhours.Calendar
+}
+
+// set reports whether there is a target. Negative parts, which
+// PutSLAPolicy refuses, count as none.
+func (t slaTarget) set() bool {
+	return t.cal != nil && (t.target.Minutes > 0 || t.target.BusinessDays > 0)
 }
 
 func (s *Service) clockFor(ctx context.Context, c *Case) (*slaClock, error) {
@@ -95,7 +107,7 @@ func (s *Service) clockFor(ctx context.Context, c *Case) (*slaClock, error) {
 		return nil, err
 	}
 	k := &slaClock{}
-	if k.weekdays, err = bizhours.Named("weekdays", org.TimeZone); err != nil {
+	if k.weekdays, err = bizhours.Named(RegionCalendar, org.TimeZone); err != nil {
 		return nil, err
 	}
 	p, err := s.Store.SLAPolicy(ctx, c.Plan, c.Severity)
@@ -105,17 +117,56 @@ func (s *Service) clockFor(ctx context.Context, c *Case) (*slaClock, error) {
 		return nil, err
 	}
 	k.policy = p
-	if k.cal, err = bizhours.Named(p.Calendar, org.TimeZone); err != nil {
-		return nil, fmt.Errorf("sla policy %s/%s: %w", p.Plan, p.Severity, err)
+	cals := map[string]*bizhours.Calendar{}
+	for _, t := range []struct {
+		dst *slaTarget
+		SLATarget
+	}{{&k.first, p.FirstResponse()}, {&k.next, p.NextResponse()}, {&k.resolution, p.Resolution()}} {
+		if t.Target.Minutes <= 0 && t.Target.BusinessDays <= 0 {
+			continue
+		}
+		cal, ok := cals[t.Calendar]
+		if !ok {
+			if cal, err = s.calendar(ctx, t.Calendar, org.TimeZone); err != nil {
+				return nil, fmt.Errorf("sla policy %s/%s: calendar %q: %w", p.Plan, p.Severity, t.Calendar, err)
+			}
+			cals[t.Calendar] = cal
+		}
+		*t.dst = slaTarget{target: bizhours.Target{Minutes: max(t.Target.Minutes, 0), BusinessDays: max(t.Target.BusinessDays, 0)}, cal: cal}
 	}
 	return k, nil
 }
 
-// due returns when target of business time, counted from start, runs out,
-// with the case's pauses not counting; nil while a pause that began before
-// that instant lasts, since the clock then stands still.
-func (k *slaClock) due(c *Case, start time.Time, target time.Duration) *time.Time {
-	d := k.cal.Add(start, target)
+// due returns when target t, counted from start, runs out, with the case's
+// pauses not counting; nil while a pause that began before that instant
+// lasts, since the clock then stands still.
+func (k *slaClock) due(c *Case, t slaTarget, start time.Time) *time.Time {
+	return pushPauses(c, t.cal, start, t.cal.Due(start, t.target))
+}
+
+// warnAt returns when share of target t, counted from start, has run out,
+// with the case's pauses not counting. The share of a business-day target
+// is of the open time it spans when nothing pauses it.
+func (k *slaClock) warnAt(c *Case, t slaTarget, start time.Time, share float64) *time.Time {
+	span := t.target.Duration()
+	if t.target.BusinessDays > 0 {
+		due := t.cal.Due(start, t.target)
+		if due.IsZero() {
+			return nil
+		}
+		span = t.cal.Between(start, due)
+	}
+	return pushPauses(c, t.cal, start, t.cal.Add(start, time.Duration(float64(span)*share)))
+}
+
+// pushPauses moves d, the instant a target counted from start runs out
+// when nothing pauses it, later by the open time of each pause that began
+// before it; nil while such a pause lasts, and for the zero time, which
+// the calendar returns when it has no open time left.
+func pushPauses(c *Case, cal *bizhours.Calendar, start, d time.Time) *time.Time {
+	if d.IsZero() {
+		return nil
+	}
 	for _, p := range c.Pauses {
 		if p.To != nil && !p.To.After(start) {
 			continue // ended before this target's clock started
@@ -130,13 +181,11 @@ func (k *slaClock) due(c *Case, start time.Time, target time.Duration) *time.Tim
 		if p.To == nil {
 			return nil
 		}
-		d = k.cal.Add(d, k.cal.Between(from, *p.To))
+		d = cal.Add(d, cal.Between(from, *p.To))
 	}
 	d = d.UTC()
 	return &d
 }
-
-func minutes(n int) time.Duration { return time.Duration(n) * time.Minute }
 
 // refreshSLA recomputes a case's due times from its policy, its pauses and
 // where it stands, and returns the timers it should have pending at now.
@@ -152,16 +201,16 @@ func (k *slaClock) refresh(c *Case, now time.Time, cfg SLAConfig) []*Timer {
 	c.FirstResponseDueAt, c.NextResponseDueAt, c.ResolutionDueAt = nil, nil, nil
 	var ts []*Timer
 	open := c.Status != StatusResolved && c.Status != StatusClosed
-	target := func(start time.Time, mins int, pending bool, warn, breach TimerKind) *time.Time {
-		if k.policy == nil || mins <= 0 {
+	target := func(start time.Time, t slaTarget, pending bool, warn, breach TimerKind) *time.Time {
+		if k.policy == nil || !t.set() {
 			return nil
 		}
-		d := k.due(c, start, minutes(mins))
+		d := k.due(c, t, start)
 		if d == nil || !pending || !open {
 			return d
 		}
 		if cfg.WarnAt > 0 && cfg.WarnAt < 1 {
-			if w := k.due(c, start, time.Duration(float64(minutes(mins))*cfg.WarnAt)); w != nil {
+			if w := k.warnAt(c, t, start, cfg.WarnAt); w != nil {
 				ts = append(ts, &Timer{Kind: warn, DueAt: *d, FireAt: *w})
 			}
 		}
@@ -169,13 +218,13 @@ func (k *slaClock) refresh(c *Case, now time.Time, cfg SLAConfig) []*Timer {
 		return d
 	}
 	if k.policy != nil {
-		c.FirstResponseDueAt = target(c.CreatedAt, k.policy.FirstResponseMinutes, c.FirstResponseAt == nil,
+		c.FirstResponseDueAt = target(c.CreatedAt, k.first, c.FirstResponseAt == nil,
 			TimerFirstResponseWarning, TimerFirstResponseBreach)
 		if c.AwaitingSince != nil {
-			c.NextResponseDueAt = target(*c.AwaitingSince, k.policy.NextResponseMinutes, true,
+			c.NextResponseDueAt = target(*c.AwaitingSince, k.next, true,
 				TimerNextResponseWarning, TimerNextResponseBreach)
 		}
-		c.ResolutionDueAt = target(c.CreatedAt, k.policy.ResolutionMinutes, c.ResolvedAt == nil,
+		c.ResolutionDueAt = target(c.CreatedAt, k.resolution, c.ResolvedAt == nil,
 			TimerResolutionWarning, TimerResolutionBreach)
 	}
 	if c.Status == StatusActionRequired && c.paused() && c.Severity != SeverityLow {
@@ -207,11 +256,11 @@ func (k *slaClock) state(c *Case, now time.Time) *SLAState {
 		running = &cp
 	}
 	open := c.Status != StatusResolved && c.Status != StatusClosed
-	measure := func(start *time.Time, mins int, met *time.Time) (*int, bool) {
-		if start == nil || mins <= 0 {
+	measure := func(start *time.Time, t slaTarget, met *time.Time) (*int, bool) {
+		if start == nil || !t.set() {
 			return nil, false
 		}
-		due := k.due(running, *start, minutes(mins))
+		due := k.due(running, t, *start)
 		if due == nil {
 			return nil, false
 		}
@@ -224,15 +273,15 @@ func (k *slaClock) state(c *Case, now time.Time) *SLAState {
 		}
 		var m int
 		if breached {
-			m = -int(k.cal.Between(*due, at) / time.Minute)
+			m = -int(t.cal.Between(*due, at) / time.Minute)
 		} else {
-			m = int(k.cal.Between(at, *due) / time.Minute)
+			m = int(t.cal.Between(at, *due) / time.Minute)
 		}
 		return &m, breached
 	}
-	st.FirstResponseRemainingMinutes, st.FirstResponseBreached = measure(&c.CreatedAt, k.policy.FirstResponseMinutes, c.FirstResponseAt)
-	st.NextResponseRemainingMinutes, st.NextResponseBreached = measure(c.AwaitingSince, k.policy.NextResponseMinutes, nil)
-	st.ResolutionRemainingMinutes, st.ResolutionBreached = measure(&c.CreatedAt, k.policy.ResolutionMinutes, c.ResolvedAt)
+	st.FirstResponseRemainingMinutes, st.FirstResponseBreached = measure(&c.CreatedAt, k.first, c.FirstResponseAt)
+	st.NextResponseRemainingMinutes, st.NextResponseBreached = measure(c.AwaitingSince, k.next, nil)
+	st.ResolutionRemainingMinutes, st.ResolutionBreached = measure(&c.CreatedAt, k.resolution, c.ResolvedAt)
 	return st
 }
 
@@ -264,7 +313,7 @@ func (s *Service) AtRisk(ctx context.Context, actor *User, within time.Duration,
 	if err := requireStaff(actor); err != nil {
 		return nil, err
 	}
-	if within <= 0 || within > MaxAtRiskWindow {
+	if within < time.Minute || within > MaxAtRiskWindow {
 		return nil, FieldError(EINVALID, "invalid_window", "within", "within must be a duration from 1m to 720h")
 	}
 	before := s.Clock.Now().Add(within)
@@ -321,7 +370,10 @@ func (s *Service) RecomputeSLA(ctx context.Context, actor *User) (int, error) {
 	}
 	now := s.Clock.Now()
 	clocks := map[string]*slaClock{}
-	f := CaseFilter{Statuses: []Status{StatusNew, StatusOpen, StatusActionRequired, StatusResolved}, Sort: SortID, Limit: RecomputeBatch}
+	// Walk every case by id and skip the closed ones here: a status filter
+	// would make the database sort each page instead of following the
+	// primary key.
+	f := CaseFilter{Sort: SortID, Limit: RecomputeBatch}
 	scope := Scope{AllOrgs: true, Internal: true}
 	updated := 0
 	for {
@@ -334,6 +386,9 @@ func (s *Service) RecomputeSLA(ctx context.Context, actor *User) (int, error) {
 		}
 		chs := make([]*CaseChange, 0, len(cs))
 		for _, c := range cs {
+			if c.Status == StatusClosed {
+				continue
+			}
 			key := fmt.Sprint(c.OrgID, "/", c.Plan, "/", c.Severity)
 			k, ok := clocks[key]
 			if !ok {
@@ -347,12 +402,15 @@ func (s *Service) RecomputeSLA(ctx context.Context, actor *User) (int, error) {
 			c.Version++
 			chs = append(chs, ch)
 		}
+		f.After = cursorOf(cs[len(cs)-1], SortID)
+		if len(chs) == 0 {
+			continue
+		}
 		n, err := s.Store.RefreshCases(ctx, chs)
 		if err != nil {
 			return updated, fmt.Errorf("recompute due times: %w", err)
 		}
 		updated += n
-		f.After = cursorOf(cs[len(cs)-1], SortID)
 	}
 	err := s.Store.AppendAudit(ctx, s.audit(ctx, actor, 0, "sla.recompute", "cases", "", map[string]any{"updated": updated}))
 	return updated, err

@@ -6,6 +6,7 @@ import "context"
 // *Error with ENOTFOUND or ECONFLICT, never (nil, nil).
 type Store interface {
 	OrgStore
+	CalendarStore
 	UserStore
 	CaseStore
 	AuditStore

@@ -65,35 +65,34 @@ var plans = []desk.Plan{
 	},
 }
 
-// businessDay is one business day on the "weekdays" calendar (09:00–17:00),
-// until the calendars count whole business days themselves.
-const businessDay = 8 * 60
-
-// slaPolicies are the first-response targets, in minutes.
-//
-// Business and Enterprise follow the older Office 365 table of seed 003
-// (Norwegian), "Office 365 for virksomheter" (standard) against
-// "Opphøyde støttealternativer" (elevated), with its A/B/C on our
-// critical/high/normal, all round the clock:
+// Policies returns the SLA policies of the demo plans under an SLA scheme
+// (see desk.SLASchemes). The empty scheme is the demo's own choice, from
+// the older Office 365 table of seed 003 (Norwegian): Business gets the
+// standard column ("Office 365 for virksomheter", desk.SchemeO365Standard)
+// and Enterprise the elevated one ("Opphøyde støttealternativer",
+// desk.SchemeO365Elevated), both round the clock:
 //
 //	A: 1 hour / 1 hour; B: 8 hours / 2 hours; C: none / 4 hours.
 //
-// Standard C promises only "når som helst" (whenever), so Business has no
-// policy for normal, nor for low. Seed 003 has no level below C; for
-// Enterprise low we take the slowest target the seeds give, C of the
-// 21Vianet table in seeds 001 (Dutch) and 004 (German): "3 business days
-// or less", counted on the weekdays calendar of the organisation.
-//
-// The seeds give no next-response or resolution targets (the 21Vianet A
-// row says only that follow-up continues until the problem is solved), so
-// none are set.
-var slaPolicies = []desk.SLAPolicy{
-	{Plan: "business", Severity: desk.SeverityCritical, Calendar: "24x7", FirstResponseMinutes: 60},               // 003 A; with extended support only
-	{Plan: "business", Severity: desk.SeverityHigh, Calendar: "24x7", FirstResponseMinutes: 8 * 60},               // 003 B standard
-	{Plan: "enterprise", Severity: desk.SeverityCritical, Calendar: "24x7", FirstResponseMinutes: 60},             // 003 A; with extended support only
-	{Plan: "enterprise", Severity: desk.SeverityHigh, Calendar: "24x7", FirstResponseMinutes: 2 * 60},             // 003 B elevated
-	{Plan: "enterprise", Severity: desk.SeverityNormal, Calendar: "24x7", FirstResponseMinutes: 4 * 60},           // 003 C elevated
-	{Plan: "enterprise", Severity: desk.SeverityLow, Calendar: "weekdays", FirstResponseMinutes: 3 * businessDay}, // 001/004 C
+// Any other scheme applies to both plans. Starter includes no support and
+// gets no policy.
+func Policies(scheme string) ([]desk.SLAPolicy, error) {
+	schemes := map[string]string{"business": desk.SchemeO365Standard, "enterprise": desk.SchemeO365Elevated}
+	if scheme != "" {
+		schemes = map[string]string{"business": scheme, "enterprise": scheme}
+	}
+	var out []desk.SLAPolicy
+	for _, plan := range plans {
+		if !plan.SupportIncluded {
+			continue
+		}
+		ps, err := desk.SchemePolicies(schemes[plan.Code], plan.Code)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ps...)
+	}
+	return out, nil
 }
 
 var northwind = desk.Partner{
@@ -198,10 +197,25 @@ var people = []person{
 		note: "system admin"},
 }
 
-// Seed writes the demo data into svc's store unless it is there already.
-// It expects an otherwise empty store: the demo organisations and users
-// are created, not merged.
+// Seed writes the demo data into svc's store unless it is there already,
+// with the demo's own SLA policies; see SeedScheme.
 func Seed(ctx context.Context, svc *desk.Service) error {
+	return SeedScheme(ctx, svc, "")
+}
+
+// SeedScheme writes the demo data into svc's store unless it is there
+// already, with the SLA policies of scheme (see Policies). It expects an
+// otherwise empty store: the demo organisations and users are created, not
+// merged. The calendars the desk ships with are stored too, where missing
+// (desk.Service.SeedCalendars).
+func SeedScheme(ctx context.Context, svc *desk.Service, scheme string) error {
+	policies, err := Policies(scheme)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if _, err := svc.SeedCalendars(ctx); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
 	switch _, err := svc.Store.UserByEmail(ctx, marker); desk.ErrorKind(err) {
 	case "":
 		return nil
@@ -233,7 +247,7 @@ func Seed(ctx context.Context, svc *desk.Service) error {
 			return fmt.Errorf("demo: plan %s: %w", p.Code, err)
 		}
 	}
-	for _, p := range slaPolicies {
+	for _, p := range policies {
 		if err := st.PutSLAPolicy(ctx, &p); err != nil {
 			return fmt.Errorf("demo: SLA policy %s/%s: %w", p.Plan, p.Severity, err)
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"desk"
+	"desk/bizhours"
 	"desk/blobs"
 	"desk/eventbus"
 	"desk/passwd"
@@ -84,6 +85,40 @@ func TestSeed(t *testing.T) {
 	t.Run("logins", func(t *testing.T) { checkLogins(t, svc) })
 	t.Run("catalogue", func(t *testing.T) { checkCatalogue(t, svc) })
 	t.Run("rules", func(t *testing.T) { checkRules(t, svc) })
+}
+
+// TestSeedScheme seeds the demo with the 21Vianet scheme on both plans:
+// business-day targets on the stored Beijing calendar.
+func TestSeedScheme(t *testing.T) {
+	ctx := context.Background()
+	svc := newService(t)
+	if err := SeedScheme(ctx, svc, "nope"); desk.ErrorCode(err) != "unknown_sla_scheme" {
+		t.Fatalf("SeedScheme with an unknown scheme = %v, want unknown_sla_scheme", err)
+	}
+	if ps, _ := svc.Store.Products(ctx); len(ps) != 0 {
+		t.Fatalf("an unknown scheme wrote %d products", len(ps))
+	}
+	if err := SeedScheme(ctx, svc, desk.SchemeVianet); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Store.Calendar(ctx, "beijing"); err != nil {
+		t.Fatalf("calendar beijing: %v", err)
+	}
+	for _, plan := range []string{"business", "enterprise"} {
+		for sev, want := range map[desk.Severity]desk.SLATarget{
+			desk.SeverityCritical: {Target: bizhours.Target{Minutes: 60}, Calendar: "24x7"},
+			desk.SeverityHigh:     {Target: bizhours.Target{BusinessDays: 1}, Calendar: "beijing"},
+			desk.SeverityNormal:   {Target: bizhours.Target{BusinessDays: 3}, Calendar: "beijing"},
+		} {
+			p, err := svc.Store.SLAPolicy(ctx, plan, sev)
+			if err != nil || p.FirstResponse() != want || !p.NextResponse().IsZero() || !p.Resolution().IsZero() {
+				t.Errorf("SLA %s/%s = %+v, %v; want %+v", plan, sev, p, err, want)
+			}
+		}
+		if _, err := svc.Store.SLAPolicy(ctx, plan, desk.SeverityLow); desk.ErrorKind(err) != desk.ENOTFOUND {
+			t.Errorf("SLA %s/low: %v, want none", plan, err)
+		}
+	}
 }
 
 func TestSeedRefusesHalfSeededStore(t *testing.T) {
@@ -314,7 +349,7 @@ func checkCatalogue(t *testing.T, svc *desk.Service) {
 		{"enterprise", desk.SeverityCritical, "24x7", 60},
 		{"enterprise", desk.SeverityHigh, "24x7", 120},
 		{"enterprise", desk.SeverityNormal, "24x7", 240},
-		{"enterprise", desk.SeverityLow, "weekdays", 1440},
+		{"enterprise", desk.SeverityLow, "", 0}, // seed 003 has no level below C
 	} {
 		p, err := svc.Store.SLAPolicy(ctx, tc.plan, tc.sev)
 		switch {

@@ -195,6 +195,7 @@ func (db *DB) RefreshCases(ctx context.Context, chs []*desk.CaseChange) (int, er
 	n := 0
 	err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		n = 0
+		var stored []*desk.CaseChange
 		for _, ch := range chs {
 			c := ch.Case
 			res, err := tx.ExecContext(ctx, db.q.Get("refresh-case-sla"), c.ID, ch.PrevVersion,
@@ -207,10 +208,13 @@ func (db *DB) RefreshCases(ctx context.Context, chs []*desk.CaseChange) (int, er
 			} else if k == 0 {
 				continue // changed meanwhile; that change recomputed it
 			}
-			if err := db.insertRest(ctx, tx, ch); err != nil {
+			stored = append(stored, ch)
+		}
+		n = len(stored)
+		for _, ch := range stored {
+			if err := db.replaceTimers(ctx, tx, ch.Case, ch.Timers); err != nil {
 				return err
 			}
-			n++
 		}
 		return nil
 	})

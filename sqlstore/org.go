@@ -87,22 +87,39 @@ func (db *DB) Plan(ctx context.Context, code string) (*desk.Plan, error) {
 // PutSLAPolicy creates or updates the policy of a plan and severity.
 func (db *DB) PutSLAPolicy(ctx context.Context, p *desk.SLAPolicy) error {
 	return db.exec(ctx, "put-sla-policy", p.Plan, string(p.Severity), p.Calendar,
-		p.FirstResponseMinutes, p.NextResponseMinutes, p.ResolutionMinutes)
+		p.FirstResponseMinutes, p.NextResponseMinutes, p.ResolutionMinutes,
+		p.FirstResponseBusinessDays, p.NextResponseBusinessDays, p.ResolutionBusinessDays,
+		p.FirstResponseCalendar, p.NextResponseCalendar, p.ResolutionCalendar)
+}
+
+// scanSLAPolicy reads a row of get-sla-policy or list-sla-policies.
+func scanSLAPolicy(s scanner) (*desk.SLAPolicy, error) {
+	p := &desk.SLAPolicy{}
+	var sv string
+	err := s.Scan(&p.Plan, &sv, &p.Calendar,
+		&p.FirstResponseMinutes, &p.NextResponseMinutes, &p.ResolutionMinutes,
+		&p.FirstResponseBusinessDays, &p.NextResponseBusinessDays, &p.ResolutionBusinessDays,
+		&p.FirstResponseCalendar, &p.NextResponseCalendar, &p.ResolutionCalendar)
+	p.Severity = desk.Severity(sv)
+	return p, err
 }
 
 // SLAPolicy returns the policy of a plan and severity.
 func (db *DB) SLAPolicy(ctx context.Context, plan string, sev desk.Severity) (*desk.SLAPolicy, error) {
-	p := &desk.SLAPolicy{}
-	err := db.one(ctx, "sla_policy", func(s scanner) error {
-		var sv string
-		err := s.Scan(&p.Plan, &sv, &p.Calendar, &p.FirstResponseMinutes, &p.NextResponseMinutes, &p.ResolutionMinutes)
-		p.Severity = desk.Severity(sv)
+	var p *desk.SLAPolicy
+	err := db.one(ctx, "sla_policy", func(s scanner) (err error) {
+		p, err = scanSLAPolicy(s)
 		return err
 	}, db.q.Get("get-sla-policy"), plan, string(sev))
 	if err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// SLAPolicies lists every policy by plan and severity.
+func (db *DB) SLAPolicies(ctx context.Context) ([]*desk.SLAPolicy, error) {
+	return many(ctx, db, scanSLAPolicy, db.q.Get("list-sla-policies"))
 }
 
 // PutSubscription creates or updates an organisation's plan for a product.

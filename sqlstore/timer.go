@@ -10,14 +10,46 @@ import (
 	"desk"
 )
 
-// replaceTimers swaps a case's pending timers for ts.
+// replaceTimers makes ts a case's pending timers. A pending timer that ts
+// keeps (same kind and due time) stays the same row, so that a sweeper that
+// has claimed it can still fire it; the others are deleted.
 func (db *DB) replaceTimers(ctx context.Context, tx *Tx, c *desk.Case, ts []*desk.Timer) error {
-	if _, err := tx.ExecContext(ctx, db.q.Get("delete-pending-timers"), c.ID); err != nil {
-		return fmt.Errorf("delete timers: %w", err)
+	type key struct {
+		kind desk.TimerKind
+		due  int64
+	}
+	keep := make(map[key]bool, len(ts))
+	for _, t := range ts {
+		keep[key{t.Kind, us(t.DueAt)}] = true
+	}
+	rows, err := tx.QueryContext(ctx, db.q.Get("list-pending-timers"), c.ID)
+	if err != nil {
+		return fmt.Errorf("list timers: %w", err)
+	}
+	var drop []int64
+	for rows.Next() {
+		var id, due int64
+		var kind string
+		if err := rows.Scan(&id, &kind, &due); err != nil {
+			rows.Close()
+			return err
+		}
+		if !keep[key{desk.TimerKind(kind), due}] {
+			drop = append(drop, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range drop {
+		if _, err := tx.ExecContext(ctx, db.q.Get("delete-timer"), id); err != nil {
+			return fmt.Errorf("delete timer: %w", err)
+		}
 	}
 	for _, t := range ts {
 		t.CaseID, t.OrgID = c.ID, c.OrgID
-		if _, err := tx.ExecContext(ctx, db.q.Get("insert-timer"), t.CaseID, t.OrgID, string(t.Kind), us(t.DueAt), us(t.FireAt)); err != nil {
+		if _, err := tx.ExecContext(ctx, db.q.Get("upsert-timer"), t.CaseID, t.OrgID, string(t.Kind), us(t.DueAt), us(t.FireAt)); err != nil {
 			return fmt.Errorf("insert timer: %w", err)
 		}
 	}

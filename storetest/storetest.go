@@ -5,6 +5,7 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"desk"
+	"desk/bizhours"
 )
 
 // Run runs the suite. newStore must return a new empty store for each call;
@@ -22,6 +24,8 @@ func Run(t *testing.T, newStore func(t *testing.T) desk.Store) {
 		fn   func(t *testing.T, f *fixture)
 	}{
 		{"Catalogue", testCatalogue},
+		{"SLAPolicies", testSLAPolicies},
+		{"Calendars", testCalendars},
 		{"Users", testUsers},
 		{"CreateAndScope", testCreateAndScope},
 		{"Idempotency", testIdempotency},
@@ -174,6 +178,93 @@ func testCatalogue(t *testing.T, f *fixture) {
 	must(t, err)
 	if len(subs) != 1 || subs[0].Partner != nil || !subs[0].ExtendedSupport {
 		t.Fatalf("subscriptions = %+v", subs)
+	}
+}
+
+// testSLAPolicies: business-day targets and per-target calendars
+// round-trip, and the list holds every policy.
+func testSLAPolicies(t *testing.T, f *fixture) {
+	must(t, f.s.PutPlan(f.ctx, &desk.Plan{Code: "enterprise", Name: "Enterprise", SupportIncluded: true, MaxSeverity: desk.SeverityHigh}))
+	ps, err := f.s.SLAPolicies(f.ctx)
+	must(t, err)
+	if len(ps) != 0 {
+		t.Fatalf("policies of an empty store = %+v", ps)
+	}
+	want := &desk.SLAPolicy{Plan: "business", Severity: desk.SeverityNormal, Calendar: "beijing"}
+	want.SetFirstResponse(bizhours.Target{BusinessDays: 1}, "")
+	want.SetNextResponse(bizhours.Target{Minutes: 90}, "24x7")
+	want.SetResolution(bizhours.Target{BusinessDays: 3}, "weekdays-de")
+	must(t, f.s.PutSLAPolicy(f.ctx, want))
+	must(t, f.s.PutSLAPolicy(f.ctx, &desk.SLAPolicy{Plan: "enterprise", Severity: desk.SeverityCritical, Calendar: "24x7", FirstResponseMinutes: 60}))
+	got, err := f.s.SLAPolicy(f.ctx, "business", desk.SeverityNormal)
+	must(t, err)
+	if *got != *want {
+		t.Fatalf("policy = %+v, want %+v", got, want)
+	}
+	// Replacing a business-day target by minutes leaves no days behind.
+	want.SetFirstResponse(bizhours.Target{Minutes: 480}, "weekdays")
+	must(t, f.s.PutSLAPolicy(f.ctx, want))
+	got, err = f.s.SLAPolicy(f.ctx, "business", desk.SeverityNormal)
+	must(t, err)
+	if got.FirstResponse() != (desk.SLATarget{Target: bizhours.Target{Minutes: 480}, Calendar: "weekdays"}) {
+		t.Fatalf("first response after replacing = %+v", got.FirstResponse())
+	}
+	ps, err = f.s.SLAPolicies(f.ctx)
+	must(t, err)
+	if len(ps) != 2 || ps[0].Plan != "business" || ps[1].Plan != "enterprise" || ps[1].FirstResponseMinutes != 60 {
+		t.Fatalf("policies = %+v", ps)
+	}
+}
+
+// testCalendars: calendars are stored whole by name, replaced by name and
+// listed by name.
+func testCalendars(t *testing.T, f *fixture) {
+	cals, err := f.s.Calendars(f.ctx)
+	must(t, err)
+	if len(cals) != 0 {
+		t.Fatalf("calendars of an empty store = %d", len(cals))
+	}
+	_, err = f.s.Calendar(f.ctx, "beijing")
+	wantKind(t, err, desk.ENOTFOUND)
+	for _, c := range bizhours.Seeded() {
+		must(t, f.s.PutCalendar(f.ctx, c, base))
+	}
+	cals, err = f.s.Calendars(f.ctx)
+	must(t, err)
+	seeded := bizhours.Seeded()
+	if len(cals) != len(seeded) {
+		t.Fatalf("%d calendars, want %d", len(cals), len(seeded))
+	}
+	for i := 1; i < len(cals); i++ {
+		if cals[i-1].Name >= cals[i].Name {
+			t.Fatalf("calendars not by name: %s before %s", cals[i-1].Name, cals[i].Name)
+		}
+	}
+	for _, want := range seeded {
+		got, err := f.s.Calendar(f.ctx, want.Name)
+		must(t, err)
+		g, _ := json.Marshal(got)
+		w, _ := json.Marshal(want)
+		if string(g) != string(w) {
+			t.Fatalf("calendar %s =\n%s\nwant\n%s", want.Name, g, w)
+		}
+		// The stored calendar computes what the shipped one does.
+		start := time.Date(2026, 12, 24, 16, 30, 0, 0, time.UTC)
+		for _, tg := range []bizhours.Target{{Minutes: 480}, {BusinessDays: 3}} {
+			if a, b := got.Due(start, tg), want.Due(start, tg); !a.Equal(b) {
+				t.Errorf("%s: due %v after %v = %v, want %v", want.Name, tg, start, a, b)
+			}
+		}
+	}
+	bj := bizhours.Daily("beijing", time.UTC, 8*60, 20*60)
+	must(t, f.s.PutCalendar(f.ctx, bj, base.Add(time.Hour)))
+	got, err := f.s.Calendar(f.ctx, "beijing")
+	must(t, err)
+	if got.Location.String() != "UTC" || got.Week[time.Sunday][0] != (bizhours.Interval{Start: 8 * 60, End: 20 * 60}) {
+		t.Fatalf("replaced calendar = %+v", got)
+	}
+	if cals, _ := f.s.Calendars(f.ctx); len(cals) != len(seeded) {
+		t.Fatalf("replacing added a calendar: %d", len(cals))
 	}
 }
 
@@ -613,15 +704,21 @@ func testTimers(t *testing.T, f *fixture) {
 	if len(again) != 1 || again[0].ID != got[0].ID || again[0].Attempts != 2 {
 		t.Fatalf("after the lease: %+v", again)
 	}
+	// Recomputing the same timers keeps the claimed row, so it still fires.
+	same := *c
+	same.Version = 2
+	must(t, f.s.UpdateCase(f.ctx, &desk.CaseChange{Case: &same, PrevVersion: 1, ReplaceTimers: true, Timers: []*desk.Timer{
+		{Kind: desk.TimerFirstResponseWarning, DueAt: due, FireAt: base.Add(45 * time.Minute)},
+		{Kind: desk.TimerFirstResponseBreach, DueAt: due, FireAt: due}}}))
 	// Firing writes the case change and the notes, once.
 	upd := *c
-	upd.Version = 2
-	ch := &desk.CaseChange{Case: &upd, PrevVersion: 1,
+	upd.Version = 3
+	ch := &desk.CaseChange{Case: &upd, PrevVersion: 2,
 		Messages: []*desk.Message{{Kind: desk.MessageInternal, Body: "SLA warning", Channel: "system", CreatedAt: now}}}
 	notes := []*desk.Notification{{UserID: f.agent.ID, CaseID: c.ID, TimerID: got[0].ID, Kind: "sla.warning", Body: "warn", CreatedAt: now}}
 	must(t, f.s.FireTimer(f.ctx, got[0], now, "fired", ch, notes))
-	upd.Version = 3
-	ch2 := &desk.CaseChange{Case: &upd, PrevVersion: 2,
+	upd.Version = 4
+	ch2 := &desk.CaseChange{Case: &upd, PrevVersion: 3,
 		Messages: []*desk.Message{{Kind: desk.MessageInternal, Body: "SLA warning", Channel: "system", CreatedAt: now}}}
 	wantKind(t, f.s.FireTimer(f.ctx, got[0], now, "fired", ch2, notes), desk.ECONFLICT)
 	msgs, err := f.s.Messages(f.ctx, staff, c.ID)
@@ -635,8 +732,8 @@ func testTimers(t *testing.T, f *fixture) {
 		t.Fatalf("notifications = %+v", ns)
 	}
 	// Replacing pending timers keeps fired ones, and never recreates them.
-	upd.Version = 3
-	must(t, f.s.UpdateCase(f.ctx, &desk.CaseChange{Case: &upd, PrevVersion: 2, ReplaceTimers: true, Timers: []*desk.Timer{
+	upd.Version = 4
+	must(t, f.s.UpdateCase(f.ctx, &desk.CaseChange{Case: &upd, PrevVersion: 3, ReplaceTimers: true, Timers: []*desk.Timer{
 		{Kind: desk.TimerFirstResponseWarning, DueAt: due, FireAt: base.Add(45 * time.Minute)},
 		{Kind: desk.TimerResolutionBreach, DueAt: due.Add(time.Hour), FireAt: due.Add(time.Hour)},
 	}}))

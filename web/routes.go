@@ -47,5 +47,9 @@ var routes = []route{
 	{"POST", "/api/v1/import/cases", false, (*Server).importCases},
 
 	{"GET", "/api/v1/sla/at-risk", false, (*Server).casesAtRisk},
+	{"GET", "/api/v1/calendars", false, (*Server).listCalendars},
+	{"PUT", "/api/v1/calendars/{name}", false, (*Server).putCalendar},
+	{"GET", "/api/v1/sla-policies", false, (*Server).listSLAPolicies},
+	{"PUT", "/api/v1/sla-policies", false, (*Server).putSLAPolicy},
 	{"GET", "/api/v1/notifications", false, (*Server).notifications},
 }

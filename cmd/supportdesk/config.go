@@ -25,6 +25,10 @@ type Config struct {
 	DB string
 	// Demo seeds demo data into an empty store.
 	Demo bool
+	// SLAScheme is the SLA scheme (desk.SLASchemes) the demo's plans get
+	// when the demo data is seeded; empty gives Business the Office 365
+	// standard table and Enterprise the elevated one.
+	SLAScheme string
 	// AttachmentLimit is the largest attachment in bytes.
 	AttachmentLimit int64
 	// ShutdownTimeout bounds how long in-flight requests may take to finish
@@ -57,6 +61,8 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	c.StoreFlags(fs)
 	fs.StringVar(&c.Addr, "addr", c.Addr, "HTTP listen address (env SUPPORTDESK_ADDR)")
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "seed demo data into an empty store (env SUPPORTDESK_DEMO)")
+	fs.StringVar(&c.SLAScheme, "sla-scheme", c.SLAScheme, "SLA scheme of the demo plans when seeding: "+
+		strings.Join(desk.SLASchemes(), ", ")+"; empty for o365-standard on Business and o365-elevated on Enterprise (env SUPPORTDESK_SLA_SCHEME)")
 	fs.Int64Var(&c.AttachmentLimit, "attachment-limit", c.AttachmentLimit, "largest attachment in bytes (env SUPPORTDESK_ATTACHMENT_LIMIT)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long in-flight requests may finish after SIGTERM")
 }
@@ -81,6 +87,7 @@ func (c *Config) FromEnv(fs *flag.FlagSet) error {
 		env("db", "SUPPORTDESK_DB", str(&c.DB)),
 		env("addr", "SUPPORTDESK_ADDR", str(&c.Addr)),
 		env("demo", "SUPPORTDESK_DEMO", func(v string) (err error) { c.Demo, err = strconv.ParseBool(v); return }),
+		env("sla-scheme", "SUPPORTDESK_SLA_SCHEME", str(&c.SLAScheme)),
 		env("attachment-limit", "SUPPORTDESK_ATTACHMENT_LIMIT", func(v string) (err error) {
 			c.AttachmentLimit, err = strconv.ParseInt(v, 10, 64)
 			return
@@ -92,6 +99,14 @@ func (c *Config) FromEnv(fs *flag.FlagSet) error {
 			return nil
 		}(),
 	)
+}
+
+// Validate refuses settings that cannot work, before anything starts.
+func (c *Config) Validate() error {
+	if c.SLAScheme != "" && !desk.ValidSLAScheme(c.SLAScheme) {
+		return fmt.Errorf("SLA scheme %q: choose one of %s", c.SLAScheme, strings.Join(desk.SLASchemes(), ", "))
+	}
+	return nil
 }
 
 func firstErr(errs ...error) error {

@@ -2,7 +2,7 @@
 // tasks. It is the only place where the adapters are wired together.
 //
 //	supportdesk demo                          serve demo data on 127.0.0.1:8080
-//	supportdesk serve --addr HOST:PORT --data DIR [--db DSN] [--demo]
+//	supportdesk serve --addr HOST:PORT --data DIR [--db DSN] [--demo [--sla-scheme NAME]]
 //	supportdesk migrate --data DIR [--db DSN]
 //	supportdesk token --data DIR [--db DSN] --user EMAIL
 package main
@@ -73,6 +73,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if err := cfg.FromEnv(fs); err != nil {
+		fmt.Fprintln(stderr, "supportdesk:", err)
+		return 2
+	}
+	if err := cfg.Validate(); err != nil {
 		fmt.Fprintln(stderr, "supportdesk:", err)
 		return 2
 	}

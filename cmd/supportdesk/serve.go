@@ -91,8 +91,13 @@ func (a *App) Open(ctx context.Context) error {
 	}
 	a.Service = desk.NewService(s, a.Blobs, eventbus.New(), desk.SystemClock{})
 	a.Service.AttachmentLimit = a.Config.AttachmentLimit
+	// The calendars the desk ships with are data an admin may change;
+	// store those missing, so that SLA policies can name them.
+	if _, err := a.Service.SeedCalendars(ctx); err != nil {
+		return err
+	}
 	if a.Config.Demo {
-		if err := demo.Seed(ctx, a.Service); err != nil {
+		if err := demo.SeedScheme(ctx, a.Service, a.Config.SLAScheme); err != nil {
 			return fmt.Errorf("seed demo data: %w", err)
 		}
 	}

@@ -25,16 +25,35 @@ ON CONFLICT (code) DO UPDATE SET name = excluded.name, support_included = exclud
 SELECT code, name, support_included, channels, max_severity, upgrade_to FROM plans WHERE code = $1;
 
 -- name: put-sla-policy
-INSERT INTO sla_policies (plan, severity, calendar, first_response_minutes, next_response_minutes, resolution_minutes)
-VALUES ($1, $2, $3, $4, $5, $6)
+INSERT INTO sla_policies (plan, severity, calendar,
+	first_response_minutes, next_response_minutes, resolution_minutes,
+	first_response_business_days, next_response_business_days, resolution_business_days,
+	first_response_calendar, next_response_calendar, resolution_calendar)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 ON CONFLICT (plan, severity) DO UPDATE SET calendar = excluded.calendar,
 	first_response_minutes = excluded.first_response_minutes,
 	next_response_minutes = excluded.next_response_minutes,
-	resolution_minutes = excluded.resolution_minutes;
+	resolution_minutes = excluded.resolution_minutes,
+	first_response_business_days = excluded.first_response_business_days,
+	next_response_business_days = excluded.next_response_business_days,
+	resolution_business_days = excluded.resolution_business_days,
+	first_response_calendar = excluded.first_response_calendar,
+	next_response_calendar = excluded.next_response_calendar,
+	resolution_calendar = excluded.resolution_calendar;
 
 -- name: get-sla-policy
-SELECT plan, severity, calendar, first_response_minutes, next_response_minutes, resolution_minutes
+SELECT plan, severity, calendar,
+	first_response_minutes, next_response_minutes, resolution_minutes,
+	first_response_business_days, next_response_business_days, resolution_business_days,
+	first_response_calendar, next_response_calendar, resolution_calendar
 FROM sla_policies WHERE plan = $1 AND severity = $2;
+
+-- name: list-sla-policies
+SELECT plan, severity, calendar,
+	first_response_minutes, next_response_minutes, resolution_minutes,
+	first_response_business_days, next_response_business_days, resolution_business_days,
+	first_response_calendar, next_response_calendar, resolution_calendar
+FROM sla_policies ORDER BY plan, severity;
 
 -- name: put-subscription
 INSERT INTO subscriptions (org_id, product, plan, extended_support, partner_id)

@@ -1,11 +1,16 @@
--- name: delete-pending-timers
-DELETE FROM timers WHERE case_id = $1 AND fired_at IS NULL;
+-- name: list-pending-timers
+SELECT id, kind, due_at FROM timers WHERE case_id = $1 AND fired_at IS NULL;
 
--- name: insert-timer
+-- name: delete-timer
+DELETE FROM timers WHERE id = $1 AND fired_at IS NULL;
+
+-- name: upsert-timer
 -- A timer that has fired keeps its (case, kind, due) row, so recomputing a
--- case's timers never creates it again.
+-- case's timers never creates it again; a pending one keeps its row (and
+-- any lease on it) and takes the new fire time.
 INSERT INTO timers (case_id, org_id, kind, due_at, fire_at) VALUES ($1, $2, $3, $4, $5)
-ON CONFLICT (case_id, kind, due_at) DO NOTHING;
+ON CONFLICT (case_id, kind, due_at) DO UPDATE SET fire_at = excluded.fire_at
+WHERE timers.fired_at IS NULL;
 
 -- name: claim-timers
 UPDATE timers SET lease_owner = $1, lease_until = $2, attempts = attempts + 1
