@@ -160,3 +160,14 @@ func (s *Server) listSLAPolicies(w http.ResponseWriter, r *http.Request, u *desk
 	}
 	return s.writeJSON(w, r, http.StatusOK, items(out))
 }
+
+// recomputeSLA recomputes the due times and timers of every case not yet
+// closed, after calendars or policies changed (supervisors and system
+// admins).
+func (s *Server) recomputeSLA(w http.ResponseWriter, r *http.Request, u *desk.User) error {
+	n, err := s.Service.RecomputeSLA(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	return s.writeJSON(w, r, http.StatusOK, map[string]int{"updated": n})
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -255,4 +256,26 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestRecomputeAPI: after a policy change, a supervisor's recompute moves
+// the due times of open cases; others may not.
+func TestRecomputeAPI(t *testing.T) {
+	e := newEnv(t)
+	var c desk.Case
+	e.post(carl, "/api/v1/cases", e.newCase(carl, "Recompute me")).ok(t, 201, &c)
+	e.post(agent, "/api/v1/sla/recompute", map[string]any{}).problem(t, 403, "recompute_forbidden")
+	e.post(carl, "/api/v1/sla/recompute", map[string]any{}).problem(t, 403, "recompute_forbidden")
+	e.send(request{Method: "PUT", Path: "/api/v1/sla-policies", As: sam, Body: map[string]any{"plan": c.Plan, "severity": string(c.Severity),
+		"calendar": "24x7", "first_response": "30m"}}).ok(t, 200, nil)
+	var out struct{ Updated int }
+	e.post(sam, "/api/v1/sla/recompute", map[string]any{}).ok(t, 200, &out)
+	if out.Updated == 0 {
+		t.Fatal("recompute updated no case")
+	}
+	var after desk.Case
+	e.get(carl, fmt.Sprintf("/api/v1/cases/%d", c.ID)).ok(t, 200, &after)
+	if want := c.CreatedAt.Add(30 * time.Minute); after.FirstResponseDueAt == nil || !after.FirstResponseDueAt.Equal(want) {
+		t.Fatalf("first response due %v after recompute, want %v", after.FirstResponseDueAt, want)
+	}
 }
