@@ -123,6 +123,7 @@ func (s *Service) PutCalendar(ctx context.Context, actor *User, c *bizhours.Cale
 	if err := s.Store.PutCalendar(ctx, c, s.Clock.Now()); err != nil {
 		return fmt.Errorf("put calendar %s: %w", c.Name, err)
 	}
+	s.cache.cals.forget(c.Name)
 	return s.Store.AppendAudit(ctx, s.audit(ctx, actor, 0, "calendar.put", "calendar", c.Name, c))
 }
 
@@ -169,7 +170,13 @@ func (s *Service) calendar(ctx context.Context, name, tz string) (*bizhours.Cale
 	if name == RegionCalendar || name == "" {
 		return bizhours.Named(name, tz)
 	}
+	if c, ok := s.cache.cals.get(name, s.Clock.Now()); ok {
+		return c, nil
+	}
 	c, err := s.Store.Calendar(ctx, name)
+	if err == nil {
+		s.cache.cals.put(name, c, s.Clock.Now())
+	}
 	if ErrorKind(err) == ENOTFOUND {
 		if b, berr := bizhours.Named(name, tz); berr == nil {
 			return b, nil

@@ -203,7 +203,7 @@ func (s *Service) importChange(ctx context.Context, actor *User, ic ImportedCase
 			c.UpdatedAt = *at
 		}
 	}
-	timers, err := s.refreshSLA(ctx, c, now)
+	timers, err := s.refreshSLA(ctx, c, now, org)
 	if err != nil {
 		return nil, err
 	}

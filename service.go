@@ -46,6 +46,10 @@ type Service struct {
 	ReopenWindow time.Duration
 	// SLA holds the rules for warnings, downgrades and automatic close.
 	SLA SLAConfig
+
+	// cache is shared by copies of the Service (the demo seeds through one
+	// with its own clock).
+	cache *catalogueCache
 }
 
 // NewService returns a Service with default limits.
@@ -55,6 +59,7 @@ func NewService(store Store, blobs BlobStore, bus Bus, clock Clock) *Service {
 		AttachmentLimit: DefaultAttachmentLimit,
 		ReopenWindow:    DefaultReopenWindow,
 		SLA:             DefaultSLAConfig(),
+		cache:           newCatalogueCache(),
 	}
 }
 
@@ -286,7 +291,7 @@ func (s *Service) OpenCase(ctx context.Context, actor *User, in NewCase, idemKey
 	if err := s.entitle(ctx, c); err != nil {
 		return nil, false, err
 	}
-	timers, err := s.refreshSLA(ctx, c, now)
+	timers, err := s.refreshSLA(ctx, c, now, org)
 	if err != nil {
 		return nil, false, fmt.Errorf("open case: %w", err)
 	}
@@ -306,10 +311,12 @@ func (s *Service) OpenCase(ctx context.Context, actor *User, in NewCase, idemKey
 	if err != nil {
 		return nil, false, fmt.Errorf("open case: %w", err)
 	}
-	if created {
-		s.publish(ctx, "case.created", c)
+	if !created {
+		// A replay returns the stored case, as it stands now.
+		return c, false, s.withSLA(ctx, c)
 	}
-	return c, created, s.withSLA(ctx, c)
+	s.publish(ctx, "case.created", c)
+	return c, true, nil
 }
 
 // entitle checks a new case against the organisation's subscription to
@@ -508,7 +515,7 @@ func (s *Service) change(ctx context.Context, actor *User, id int64, action stri
 			return nil, fmt.Errorf("%s: %w", action, err)
 		}
 		s.publish(ctx, action, c)
-		return c, s.withSLA(ctx, c)
+		return c, nil
 	}
 }
 

@@ -101,11 +101,18 @@ func (t slaTarget) set() bool {
 	return t.cal != nil && (t.target.Minutes > 0 || t.target.BusinessDays > 0)
 }
 
-func (s *Service) clockFor(ctx context.Context, c *Case) (*slaClock, error) {
-	org, err := s.Store.Org(ctx, c.OrgID)
-	if err != nil {
-		return nil, err
+// known is the case's organisation when the caller has read it already.
+func (s *Service) clockFor(ctx context.Context, c *Case, known ...*Org) (*slaClock, error) {
+	var org *Org
+	if len(known) > 0 && known[0] != nil && known[0].ID == c.OrgID {
+		org = known[0]
+	} else {
+		var err error
+		if org, err = s.Store.Org(ctx, c.OrgID); err != nil {
+			return nil, err
+		}
 	}
+	var err error
 	k := &slaClock{}
 	if k.weekdays, err = bizhours.Named(RegionCalendar, org.TimeZone); err != nil {
 		return nil, err
@@ -188,13 +195,16 @@ func pushPauses(c *Case, cal *bizhours.Calendar, start, d time.Time) *time.Time 
 }
 
 // refreshSLA recomputes a case's due times from its policy, its pauses and
-// where it stands, and returns the timers it should have pending at now.
-func (s *Service) refreshSLA(ctx context.Context, c *Case, now time.Time) ([]*Timer, error) {
-	k, err := s.clockFor(ctx, c)
+// where it stands, sets its SLA state, and returns the timers it should
+// have pending at now.
+func (s *Service) refreshSLA(ctx context.Context, c *Case, now time.Time, known ...*Org) ([]*Timer, error) {
+	k, err := s.clockFor(ctx, c, known...)
 	if err != nil {
 		return nil, err
 	}
-	return k.refresh(c, now, s.SLA), nil
+	ts := k.refresh(c, now, s.SLA)
+	c.SLA = k.state(c, now)
+	return ts, nil
 }
 
 func (k *slaClock) refresh(c *Case, now time.Time, cfg SLAConfig) []*Timer {

@@ -118,7 +118,7 @@ func (db *DB) insertRest(ctx context.Context, tx *Tx, ch *desk.CaseChange) error
 		}
 	}
 	if ch.ReplaceTimers {
-		if err := db.replaceTimers(ctx, tx, c, ch.Timers); err != nil {
+		if err := db.replaceTimers(ctx, tx, c, ch.Timers, ch.PrevVersion == 0); err != nil {
 			return err
 		}
 	}
@@ -212,7 +212,7 @@ func (db *DB) RefreshCases(ctx context.Context, chs []*desk.CaseChange) (int, er
 		}
 		n = len(stored)
 		for _, ch := range stored {
-			if err := db.replaceTimers(ctx, tx, ch.Case, ch.Timers); err != nil {
+			if err := db.replaceTimers(ctx, tx, ch.Case, ch.Timers, false); err != nil {
 				return err
 			}
 		}

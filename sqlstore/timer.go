@@ -13,7 +13,25 @@ import (
 // replaceTimers makes ts a case's pending timers. A pending timer that ts
 // keeps (same kind and due time) stays the same row, so that a sweeper that
 // has claimed it can still fire it; the others are deleted.
-func (db *DB) replaceTimers(ctx context.Context, tx *Tx, c *desk.Case, ts []*desk.Timer) error {
+//
+// A new case (fresh) has no timers to look at.
+func (db *DB) replaceTimers(ctx context.Context, tx *Tx, c *desk.Case, ts []*desk.Timer, fresh bool) error {
+	if !fresh {
+		if err := db.dropOtherTimers(ctx, tx, c, ts); err != nil {
+			return err
+		}
+	}
+	for _, t := range ts {
+		t.CaseID, t.OrgID = c.ID, c.OrgID
+		if _, err := tx.ExecContext(ctx, db.q.Get("upsert-timer"), t.CaseID, t.OrgID, string(t.Kind), us(t.DueAt), us(t.FireAt)); err != nil {
+			return fmt.Errorf("insert timer: %w", err)
+		}
+	}
+	return nil
+}
+
+// dropOtherTimers deletes a case's pending timers that ts does not keep.
+func (db *DB) dropOtherTimers(ctx context.Context, tx *Tx, c *desk.Case, ts []*desk.Timer) error {
 	type key struct {
 		kind desk.TimerKind
 		due  int64
@@ -45,12 +63,6 @@ func (db *DB) replaceTimers(ctx context.Context, tx *Tx, c *desk.Case, ts []*des
 	for _, id := range drop {
 		if _, err := tx.ExecContext(ctx, db.q.Get("delete-timer"), id); err != nil {
 			return fmt.Errorf("delete timer: %w", err)
-		}
-	}
-	for _, t := range ts {
-		t.CaseID, t.OrgID = c.ID, c.OrgID
-		if _, err := tx.ExecContext(ctx, db.q.Get("upsert-timer"), t.CaseID, t.OrgID, string(t.Kind), us(t.DueAt), us(t.FireAt)); err != nil {
-			return fmt.Errorf("insert timer: %w", err)
 		}
 	}
 	return nil
