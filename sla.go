@@ -425,3 +425,40 @@ func (s *Service) RecomputeSLA(ctx context.Context, actor *User) (int, error) {
 	err := s.Store.AppendAudit(ctx, s.audit(ctx, actor, 0, "sla.recompute", "cases", "", map[string]any{"updated": updated}))
 	return updated, err
 }
+
+// SLASummary counts what the SLA engine did in a period.
+type SLASummary struct {
+	Since      time.Time `json:"since"`
+	Warnings   int       `json:"warnings"`
+	Breaches   int       `json:"breaches"`
+	Downgrades int       `json:"downgrades"`
+	AutoCloses int       `json:"auto_closes"`
+	// ByKind counts each timer kind, such as first_response_breach.
+	ByKind map[TimerKind]int `json:"by_kind"`
+}
+
+// Summary counts the warnings, breaches, downgrades and automatic closes
+// since a time, for supervisors.
+func (s *Service) Summary(ctx context.Context, actor *User, since time.Time) (*SLASummary, error) {
+	if actor.Role != RoleSupervisor && actor.Role != RoleSystemAdmin {
+		return nil, Errorf(EFORBIDDEN, "summary_forbidden", "only supervisors and system admins see SLA figures")
+	}
+	counts, err := s.Store.TimerCounts(ctx, since)
+	if err != nil {
+		return nil, err
+	}
+	sum := &SLASummary{Since: since, ByKind: counts}
+	for k, n := range counts {
+		switch k {
+		case TimerFirstResponseWarning, TimerNextResponseWarning, TimerResolutionWarning:
+			sum.Warnings += n
+		case TimerFirstResponseBreach, TimerNextResponseBreach, TimerResolutionBreach:
+			sum.Breaches += n
+		case TimerDowngrade:
+			sum.Downgrades += n
+		case TimerAutoClose:
+			sum.AutoCloses += n
+		}
+	}
+	return sum, nil
+}

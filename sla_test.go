@@ -412,3 +412,39 @@ func TestRecomputeAfterPolicyChange(t *testing.T) {
 		t.Fatalf("old timers fired too: %v", got)
 	}
 }
+
+// TestSummaryCounts: warnings and breaches are counted once each; stale
+// timers are not counted.
+func TestSummaryCounts(t *testing.T) {
+	e := newEnv(t)
+	answered, _, _ := e.svc.OpenCase(e.ctx, e.bizAdmin, ok(), "")
+	if _, _, err := e.svc.OpenCase(e.ctx, e.bizAdmin, ok(), ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.AddMessage(e.ctx, e.agent, answered.ID, desk.Reply{Body: "On it."}); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Set(at("2026-03-03T09:00:00Z")) // first responses due
+	sweep(t, e)
+	sweep(t, e)
+	if _, err := e.svc.Summary(e.ctx, e.agent, monday10); desk.ErrorKind(err) != desk.EFORBIDDEN {
+		t.Fatalf("agent summary: %v", err)
+	}
+	sum, err := e.svc.Summary(e.ctx, e.super, monday10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The unanswered case warned and breached its first response; the
+	// answered one's timers went stale. Resolution timers are not due yet
+	// (8 of 24 business hours have passed).
+	if sum.ByKind[desk.TimerFirstResponseWarning] != 1 || sum.ByKind[desk.TimerFirstResponseBreach] != 1 {
+		t.Fatalf("summary = %+v", sum)
+	}
+	if sum.Warnings != 1 || sum.Breaches != 1 || sum.Downgrades != 0 {
+		t.Fatalf("summary totals = %+v", sum)
+	}
+	later, err := e.svc.Summary(e.ctx, e.super, at("2026-03-04T00:00:00Z"))
+	if err != nil || later.Warnings+later.Breaches != 0 {
+		t.Fatalf("since a later time: %+v (%v)", later, err)
+	}
+}

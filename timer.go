@@ -74,4 +74,7 @@ type TimerStore interface {
 	Timers(ctx context.Context, caseID int64) ([]*Timer, error)
 	// Notifications lists a user's notifications, newest first.
 	Notifications(ctx context.Context, userID int64, limit int) ([]*Notification, error)
+	// TimerCounts counts the timers of each kind that took effect (not
+	// those found stale) since a time.
+	TimerCounts(ctx context.Context, since time.Time) (map[TimerKind]int, error)
 }

@@ -145,3 +145,23 @@ func (db *DB) Notifications(ctx context.Context, userID int64, limit int) ([]*de
 		return n, err
 	}, db.q.Get("list-notifications"), userID, limit)
 }
+
+// TimerCounts counts the timers of each kind that took effect since a time.
+func (db *DB) TimerCounts(ctx context.Context, since time.Time) (map[desk.TimerKind]int, error) {
+	type row struct {
+		kind string
+		n    int
+	}
+	rows, err := many(ctx, db, func(s scanner) (row, error) {
+		var r row
+		return r, s.Scan(&r.kind, &r.n)
+	}, db.q.Get("count-fired-timers"), us(since))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[desk.TimerKind]int, len(rows))
+	for _, r := range rows {
+		out[desk.TimerKind(r.kind)] = r.n
+	}
+	return out, nil
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"desk"
 	"desk/bizhours"
@@ -170,4 +171,22 @@ func (s *Server) recomputeSLA(w http.ResponseWriter, r *http.Request, u *desk.Us
 		return err
 	}
 	return s.writeJSON(w, r, http.StatusOK, map[string]int{"updated": n})
+}
+
+// slaSummary counts the SLA warnings, breaches, downgrades and automatic
+// closes since ?since= (RFC 3339; default 30 days ago).
+func (s *Server) slaSummary(w http.ResponseWriter, r *http.Request, u *desk.User) error {
+	since := s.Service.Clock.Now().Add(-30 * 24 * time.Hour)
+	if v := r.URL.Query().Get("since"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return desk.FieldError(desk.EINVALID, "invalid_since", "since", "since must be an RFC 3339 time such as 2026-11-01T00:00:00Z")
+		}
+		since = t
+	}
+	sum, err := s.Service.Summary(r.Context(), u, since)
+	if err != nil {
+		return err
+	}
+	return s.writeJSON(w, r, http.StatusOK, sum)
 }

@@ -279,3 +279,20 @@ func TestRecomputeAPI(t *testing.T) {
 		t.Fatalf("first response due %v after recompute, want %v", after.FirstResponseDueAt, want)
 	}
 }
+
+// TestSLASummaryAPI: supervisors read the SLA counts; agents may not; a bad
+// time is a 400.
+func TestSLASummaryAPI(t *testing.T) {
+	e := newEnv(t)
+	var sum struct {
+		Warnings, Breaches int
+		ByKind             map[string]int `json:"by_kind"`
+	}
+	e.get(sam, "/api/v1/sla/summary?since=2020-01-01T00:00:00Z").ok(t, 200, &sum)
+	if sum.ByKind == nil {
+		t.Fatal("summary without by_kind")
+	}
+	e.get(agent, "/api/v1/sla/summary").problem(t, 403, "summary_forbidden")
+	e.get(carl, "/api/v1/sla/summary").problem(t, 403, "summary_forbidden")
+	e.get(sam, "/api/v1/sla/summary?since=yesterday").problem(t, 400, "invalid_since")
+}

@@ -48,6 +48,7 @@ var routes = []route{
 
 	{"GET", "/api/v1/sla/at-risk", false, (*Server).casesAtRisk},
 	{"POST", "/api/v1/sla/recompute", false, (*Server).recomputeSLA},
+	{"GET", "/api/v1/sla/summary", false, (*Server).slaSummary},
 	{"GET", "/api/v1/calendars", false, (*Server).listCalendars},
 	{"PUT", "/api/v1/calendars/{name}", false, (*Server).putCalendar},
 	{"GET", "/api/v1/sla-policies", false, (*Server).listSLAPolicies},

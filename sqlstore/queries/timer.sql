@@ -35,3 +35,9 @@ RETURNING id;
 -- name: list-notifications
 SELECT id, user_id, case_id, timer_id, kind, body, created_at FROM notifications
 WHERE user_id = $1 ORDER BY id DESC LIMIT $2;
+
+-- name: count-fired-timers
+-- Timers that took effect (not the stale ones a change made moot).
+SELECT kind, count(*) FROM timers
+WHERE fired_at >= $1 AND outcome IN ('fired', 'downgraded', 'closed')
+GROUP BY kind;
