@@ -340,7 +340,7 @@ func (s *Service) entitle(ctx context.Context, c *Case) error {
 	if sub == nil {
 		return FieldError(EREFUSED, "product_not_subscribed", "product", "your organisation does not subscribe to %q", c.Product)
 	}
-	plan, err := s.Store.Plan(ctx, sub.Plan)
+	plan, err := s.plan(ctx, sub.Plan)
 	if err != nil {
 		return err
 	}

@@ -117,7 +117,7 @@ func (s *Service) clockFor(ctx context.Context, c *Case, known ...*Org) (*slaClo
 	if k.weekdays, err = bizhours.Named(RegionCalendar, org.TimeZone); err != nil {
 		return nil, err
 	}
-	p, err := s.Store.SLAPolicy(ctx, c.Plan, c.Severity)
+	p, err := s.slaPolicy(ctx, c.Plan, c.Severity)
 	if ErrorKind(err) == ENOTFOUND {
 		return k, nil
 	} else if err != nil {

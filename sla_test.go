@@ -389,6 +389,7 @@ func TestRecomputeAfterPolicyChange(t *testing.T) {
 		Calendar: "24x7", FirstResponseMinutes: 120}); err != nil {
 		t.Fatal(err)
 	}
+	e.svc.ForgetCatalogue()
 	if _, err := e.svc.RecomputeSLA(e.ctx, e.agent); desk.ErrorKind(err) != desk.EFORBIDDEN {
 		t.Fatalf("agent recompute: %v", err)
 	}

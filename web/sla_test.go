@@ -60,6 +60,8 @@ func (e *env) putPolicy(p desk.SLAPolicy) {
 	if err := e.db.PutSLAPolicy(e.ctx, &p); err != nil {
 		e.t.Fatalf("put SLA policy %s/%s: %v", p.Plan, p.Severity, err)
 	}
+	// Written past the Service, so its cached catalogue must go.
+	e.svc.ForgetCatalogue()
 }
 
 // getCase reads a case through the API.
