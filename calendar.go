@@ -43,7 +43,7 @@ const (
 // themselves; a transport may check it before decoding a body, so that a
 // caller without the role learns nothing from validation errors.
 func RequireSLAAdmin(actor *User) error {
-	if actor == nil || (actor.Role != RoleSupervisor && actor.Role != RoleSystemAdmin) {
+	if actor == nil || !actor.IsSupervisor() {
 		return Errorf(EFORBIDDEN, "sla_admin_only", "only supervisors and system admins manage calendars and SLA policies")
 	}
 	return nil

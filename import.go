@@ -47,7 +47,7 @@ const MaxImportBatch = 500
 
 // ImportCases stores historical cases for staff, all of them or none.
 func (s *Service) ImportCases(ctx context.Context, actor *User, in []ImportedCase) ([]*Case, error) {
-	if actor.Role != RoleSupervisor && actor.Role != RoleSystemAdmin {
+	if !actor.IsSupervisor() {
 		return nil, Errorf(EFORBIDDEN, "import_forbidden", "only supervisors and system admins can import cases")
 	}
 	if len(in) == 0 {

@@ -295,19 +295,36 @@ func (k *slaClock) state(c *Case, now time.Time) *SLAState {
 	return st
 }
 
+// clockCache keeps the SLA clocks built during one call over many cases:
+// cases of one organisation, plan and severity share a clock.
+type clockCache struct {
+	s *Service
+	m map[string]*slaClock
+}
+
+func (s *Service) newClockCache() *clockCache { return &clockCache{s: s, m: map[string]*slaClock{}} }
+
+func (cc *clockCache) get(ctx context.Context, c *Case) (*slaClock, error) {
+	key := fmt.Sprint(c.OrgID, "/", c.Plan, "/", c.Severity)
+	if k, ok := cc.m[key]; ok {
+		return k, nil
+	}
+	k, err := cc.s.clockFor(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	cc.m[key] = k
+	return k, nil
+}
+
 // withSLA fills in the SLA state of cases for display.
 func (s *Service) withSLA(ctx context.Context, cs ...*Case) error {
 	now := s.Clock.Now()
-	clocks := map[[2]string]*slaClock{}
+	clocks := s.newClockCache()
 	for _, c := range cs {
-		key := [2]string{fmt.Sprint(c.OrgID, c.Plan), string(c.Severity)}
-		k, ok := clocks[key]
-		if !ok {
-			var err error
-			if k, err = s.clockFor(ctx, c); err != nil {
-				return err
-			}
-			clocks[key] = k
+		k, err := clocks.get(ctx, c)
+		if err != nil {
+			return err
 		}
 		c.SLA = k.state(c, now)
 	}
@@ -375,11 +392,11 @@ const RecomputeBatch = 500
 // meanwhile is skipped: that change computed its due times afresh. It
 // returns how many cases it updated.
 func (s *Service) RecomputeSLA(ctx context.Context, actor *User) (int, error) {
-	if actor.Role != RoleSupervisor && actor.Role != RoleSystemAdmin {
+	if !actor.IsSupervisor() {
 		return 0, Errorf(EFORBIDDEN, "recompute_forbidden", "only supervisors and system admins can recompute due times")
 	}
 	now := s.Clock.Now()
-	clocks := map[string]*slaClock{}
+	clocks := s.newClockCache()
 	// Walk every case by id and skip the closed ones here: a status filter
 	// would make the database sort each page instead of following the
 	// primary key.
@@ -399,13 +416,9 @@ func (s *Service) RecomputeSLA(ctx context.Context, actor *User) (int, error) {
 			if c.Status == StatusClosed {
 				continue
 			}
-			key := fmt.Sprint(c.OrgID, "/", c.Plan, "/", c.Severity)
-			k, ok := clocks[key]
-			if !ok {
-				if k, err = s.clockFor(ctx, c); err != nil {
-					return updated, err
-				}
-				clocks[key] = k
+			k, err := clocks.get(ctx, c)
+			if err != nil {
+				return updated, err
 			}
 			ch := &CaseChange{Case: c, PrevVersion: c.Version, ReplaceTimers: true}
 			ch.Timers = k.refresh(c, now, s.SLA)
@@ -440,7 +453,7 @@ type SLASummary struct {
 // Summary counts the warnings, breaches, downgrades and automatic closes
 // since a time, for supervisors.
 func (s *Service) Summary(ctx context.Context, actor *User, since time.Time) (*SLASummary, error) {
-	if actor.Role != RoleSupervisor && actor.Role != RoleSystemAdmin {
+	if !actor.IsSupervisor() {
 		return nil, Errorf(EFORBIDDEN, "summary_forbidden", "only supervisors and system admins see SLA figures")
 	}
 	counts, err := s.Store.TimerCounts(ctx, since)

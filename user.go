@@ -89,6 +89,11 @@ func (u *User) CanHandleCases() bool {
 	return false
 }
 
+// IsSupervisor reports whether u oversees the desk: supervisors and system
+// admins, who import cases, manage calendars and SLA policies and read the
+// SLA figures.
+func (u *User) IsSupervisor() bool { return u.Role == RoleSupervisor || u.Role == RoleSystemAdmin }
+
 // Scope limits a store read to what a caller may see. The store applies it
 // in every query, so that no path can skip the tenant check.
 type Scope struct {
