@@ -215,7 +215,7 @@ func (s *Service) importChange(ctx context.Context, actor *User, ic ImportedCase
 	return &CaseChange{
 		Case:     c,
 		Messages: msgs,
-		Timers:   timers, ReplaceTimers: true,
+		Timers:   nextTimers(timers, now), ReplaceTimers: true,
 		// The store fills in the new case's id as the audit object.
 		Audit: []*AuditEntry{s.audit(ctx, actor, org.ID, "case.import", "case", "", map[string]any{"external_id": ic.ExternalID, "created_at": created})},
 	}, nil

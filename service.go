@@ -296,7 +296,7 @@ func (s *Service) OpenCase(ctx context.Context, actor *User, in NewCase, idemKey
 		return nil, false, fmt.Errorf("open case: %w", err)
 	}
 	ch := &CaseChange{
-		Timers: timers, ReplaceTimers: true,
+		Timers: nextTimers(timers, now), ReplaceTimers: true,
 		Case: c,
 		Messages: []*Message{{
 			Kind: MessageEvent, Body: "case opened", Channel: "api", AuthorID: actor.ID, CreatedAt: now,
@@ -566,7 +566,7 @@ func (s *Service) finish(ctx context.Context, actor *User, ch *CaseChange, prevS
 	if err != nil {
 		return err
 	}
-	ch.Timers, ch.ReplaceTimers = ts, true
+	ch.Timers, ch.ReplaceTimers = nextTimers(ts, now), true
 	c.Version = ch.PrevVersion + 1
 	c.UpdatedAt = now
 	ch.Audit = append(ch.Audit, s.audit(ctx, actor, c.OrgID, action, "case", fmt.Sprint(c.ID), detail))

@@ -207,6 +207,28 @@ func (s *Service) refreshSLA(ctx context.Context, c *Case, now time.Time, known 
 	return ts, nil
 }
 
+// nextTimers keeps of a case's timers the ones a store needs pending at
+// now: those due already (fired ones stay fired in the store, the others
+// are about to fire) and the earliest of the rest. The later ones are
+// stored when the earlier fires, because firing changes the case and
+// refreshes its timers; so recomputing a case writes one timer, not every
+// warning and breach it may ever have.
+func nextTimers(ts []*Timer, now time.Time) []*Timer {
+	var next time.Time
+	for _, t := range ts {
+		if t.FireAt.After(now) && (next.IsZero() || t.FireAt.Before(next)) {
+			next = t.FireAt
+		}
+	}
+	keep := ts[:0:0]
+	for _, t := range ts {
+		if !t.FireAt.After(now) || t.FireAt.Equal(next) {
+			keep = append(keep, t)
+		}
+	}
+	return keep
+}
+
 func (k *slaClock) refresh(c *Case, now time.Time, cfg SLAConfig) []*Timer {
 	c.FirstResponseDueAt, c.NextResponseDueAt, c.ResolutionDueAt = nil, nil, nil
 	var ts []*Timer
@@ -385,7 +407,7 @@ func (s *Service) ChangeSeverity(ctx context.Context, actor *User, caseID int64,
 }
 
 // RecomputeBatch is how many cases RecomputeSLA writes per transaction.
-const RecomputeBatch = 500
+const RecomputeBatch = 1000
 
 // RecomputeSLA recomputes the due times and timers of every case not yet
 // closed, after a calendar or policy changed. A case that someone changes
@@ -396,20 +418,46 @@ func (s *Service) RecomputeSLA(ctx context.Context, actor *User) (int, error) {
 		return 0, Errorf(EFORBIDDEN, "recompute_forbidden", "only supervisors and system admins can recompute due times")
 	}
 	now := s.Clock.Now()
+	// Reading and computing the next batch overlaps writing this one: the
+	// store reads beside its writer.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []*CaseChange, 1)
+	var readErr error
+	go func() {
+		defer close(batches)
+		readErr = s.recomputeBatches(ctx, now, batches)
+	}()
+	updated := 0
+	for chs := range batches {
+		n, err := s.Store.RefreshCases(ctx, chs)
+		if err != nil {
+			cancel()
+			for range batches {
+			}
+			return updated, fmt.Errorf("recompute due times: %w", err)
+		}
+		updated += n
+	}
+	if readErr != nil {
+		return updated, readErr
+	}
+	err := s.Store.AppendAudit(ctx, s.audit(ctx, actor, 0, "sla.recompute", "cases", "", map[string]any{"updated": updated}))
+	return updated, err
+}
+
+// recomputeBatches walks every case that is not closed, by id, and sends
+// their recomputed due times and timers in batches.
+func (s *Service) recomputeBatches(ctx context.Context, now time.Time, out chan<- []*CaseChange) error {
 	clocks := s.newClockCache()
-	// Walk every case by id and skip the closed ones here: a status filter
-	// would make the database sort each page instead of following the
-	// primary key.
+	// Skip the closed cases here: a status filter would make the database
+	// sort each page instead of following the primary key.
 	f := CaseFilter{Sort: SortID, Limit: RecomputeBatch}
 	scope := Scope{AllOrgs: true, Internal: true}
-	updated := 0
 	for {
 		cs, err := s.Store.Cases(ctx, scope, f)
-		if err != nil {
-			return updated, err
-		}
-		if len(cs) == 0 {
-			break
+		if err != nil || len(cs) == 0 {
+			return err
 		}
 		chs := make([]*CaseChange, 0, len(cs))
 		for _, c := range cs {
@@ -418,10 +466,10 @@ func (s *Service) RecomputeSLA(ctx context.Context, actor *User) (int, error) {
 			}
 			k, err := clocks.get(ctx, c)
 			if err != nil {
-				return updated, err
+				return err
 			}
 			ch := &CaseChange{Case: c, PrevVersion: c.Version, ReplaceTimers: true}
-			ch.Timers = k.refresh(c, now, s.SLA)
+			ch.Timers = nextTimers(k.refresh(c, now, s.SLA), now)
 			c.Version++
 			chs = append(chs, ch)
 		}
@@ -429,14 +477,12 @@ func (s *Service) RecomputeSLA(ctx context.Context, actor *User) (int, error) {
 		if len(chs) == 0 {
 			continue
 		}
-		n, err := s.Store.RefreshCases(ctx, chs)
-		if err != nil {
-			return updated, fmt.Errorf("recompute due times: %w", err)
+		select {
+		case out <- chs:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
-		updated += n
 	}
-	err := s.Store.AppendAudit(ctx, s.audit(ctx, actor, 0, "sla.recompute", "cases", "", map[string]any{"updated": updated}))
-	return updated, err
 }
 
 // SLASummary counts what the SLA engine did in a period.

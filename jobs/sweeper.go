@@ -41,38 +41,40 @@ func New(svc *desk.Service, logger *slog.Logger) *Sweeper {
 		Lease: time.Minute, Batch: 200, Logger: logger}
 }
 
-// RunOnce claims one batch of due timers and fires them, returning how
-// many it fired or found stale.
+// RunOnce claims and fires the timers due when it starts, batch by batch,
+// returning how many it fired or found stale. It claims again after a
+// batch because firing a timer stores the case's next one (a warning's
+// breach), which may be due already.
 func (sw *Sweeper) RunOnce(ctx context.Context) (int, error) {
 	now := sw.Service.Clock.Now()
-	ts, err := sw.Service.Store.ClaimTimers(ctx, sw.Owner, now, sw.Lease, sw.Batch)
-	if err != nil {
-		return 0, err
-	}
 	done := 0
-	for _, t := range ts {
-		outcome, err := sw.Service.FireTimer(ctx, t)
-		if err != nil {
-			// The lease runs out and the timer is tried again.
-			sw.Logger.Error("fire timer", "timer", t.ID, "case", t.CaseID, "kind", t.Kind, "err", err)
-			continue
+	for {
+		ts, err := sw.Service.Store.ClaimTimers(ctx, sw.Owner, now, sw.Lease, sw.Batch)
+		if err != nil || len(ts) == 0 {
+			return done, err
 		}
-		sw.Logger.Debug("timer fired", "timer", t.ID, "case", t.CaseID, "kind", t.Kind, "outcome", outcome)
-		done++
+		for _, t := range ts {
+			outcome, err := sw.Service.FireTimer(ctx, t)
+			if err != nil {
+				// The lease runs out and the timer is tried again.
+				sw.Logger.Error("fire timer", "timer", t.ID, "case", t.CaseID, "kind", t.Kind, "err", err)
+				continue
+			}
+			sw.Logger.Debug("timer fired", "timer", t.ID, "case", t.CaseID, "kind", t.Kind, "outcome", outcome)
+			done++
+		}
+		if ctx.Err() != nil {
+			return done, ctx.Err()
+		}
 	}
-	return done, nil
 }
 
-// Run sweeps until ctx ends. It sweeps again at once while claims come
-// back full, so a burst of due timers is worked off without waiting.
+// Run sweeps until ctx ends, pausing Interval between sweeps.
 func (sw *Sweeper) Run(ctx context.Context) {
 	for {
-		n, err := sw.RunOnce(ctx)
+		_, err := sw.RunOnce(ctx)
 		if err != nil && ctx.Err() == nil {
 			sw.Logger.Error("sweep timers", "err", err)
-		}
-		if n >= sw.Batch {
-			continue
 		}
 		select {
 		case <-ctx.Done():

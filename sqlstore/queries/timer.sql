@@ -1,6 +1,12 @@
 -- name: list-pending-timers
 SELECT id, kind, due_at FROM timers WHERE case_id = $1 AND fired_at IS NULL;
 
+-- name: delete-other-timers
+-- A case's pending timers but up to three kept ones (kind, due); unused
+-- pairs are ('', 0), which match no timer.
+DELETE FROM timers WHERE case_id = $1 AND fired_at IS NULL
+AND NOT ((kind = $2 AND due_at = $3) OR (kind = $4 AND due_at = $5) OR (kind = $6 AND due_at = $7));
+
 -- name: delete-timer
 DELETE FROM timers WHERE id = $1 AND fired_at IS NULL;
 
