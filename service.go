@@ -46,6 +46,8 @@ type Service struct {
 	ReopenWindow time.Duration
 	// SLA holds the rules for warnings, downgrades and automatic close.
 	SLA SLAConfig
+	// Passwords checks passwords at sign-in; nil disables it.
+	Passwords PasswordChecker
 
 	// cache is shared by copies of the Service (the demo seeds through one
 	// with its own clock).

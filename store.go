@@ -11,6 +11,8 @@ type Store interface {
 	CaseStore
 	AuditStore
 	TimerStore
+	SessionStore
+	RatingStore
 	// Ping reports whether the store can serve requests.
 	Ping(ctx context.Context) error
 	Close() error

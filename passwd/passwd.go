@@ -129,3 +129,10 @@ func parse(encoded string) (*params, error) {
 	}
 	return &params{memory: uint32(m), time: uint32(t), threads: uint8(p), salt: salt, key: key}, nil
 }
+
+// Checker verifies passwords with Verify; it satisfies
+// desk.PasswordChecker.
+type Checker struct{}
+
+// Verify reports whether password matches encoded.
+func (Checker) Verify(password, encoded string) (bool, error) { return Verify(password, encoded) }

@@ -41,6 +41,8 @@ func Run(t *testing.T, newStore func(t *testing.T) desk.Store) {
 		{"Audit", testAudit},
 		{"Timers", testTimers},
 		{"TimersConcurrentClaims", testTimersConcurrentClaims},
+		{"Sessions", testSessions},
+		{"Ratings", testRatings},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
