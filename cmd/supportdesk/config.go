@@ -31,6 +31,9 @@ type Config struct {
 	SLAScheme string
 	// AttachmentLimit is the largest attachment in bytes.
 	AttachmentLimit int64
+	// Secure marks the pages as served over HTTPS (directly or by a
+	// proxy in front): session cookies get the __Host- prefix and Secure.
+	Secure bool
 	// ShutdownTimeout bounds how long in-flight requests may take to finish
 	// after SIGTERM.
 	ShutdownTimeout time.Duration
@@ -64,6 +67,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.SLAScheme, "sla-scheme", c.SLAScheme, "SLA scheme of the demo plans when seeding: "+
 		strings.Join(desk.SLASchemes(), ", ")+"; empty for o365-standard on Business and o365-elevated on Enterprise (env SUPPORTDESK_SLA_SCHEME)")
 	fs.Int64Var(&c.AttachmentLimit, "attachment-limit", c.AttachmentLimit, "largest attachment in bytes (env SUPPORTDESK_ATTACHMENT_LIMIT)")
+	fs.BoolVar(&c.Secure, "secure-cookies", c.Secure, "the pages are reached over HTTPS: __Host- session cookies with Secure, and HSTS (env SUPPORTDESK_SECURE_COOKIES)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long in-flight requests may finish after SIGTERM")
 }
 
@@ -87,6 +91,7 @@ func (c *Config) FromEnv(fs *flag.FlagSet) error {
 		env("db", "SUPPORTDESK_DB", str(&c.DB)),
 		env("addr", "SUPPORTDESK_ADDR", str(&c.Addr)),
 		env("demo", "SUPPORTDESK_DEMO", func(v string) (err error) { c.Demo, err = strconv.ParseBool(v); return }),
+		env("secure-cookies", "SUPPORTDESK_SECURE_COOKIES", func(v string) (err error) { c.Secure, err = strconv.ParseBool(v); return }),
 		env("sla-scheme", "SUPPORTDESK_SLA_SCHEME", str(&c.SLAScheme)),
 		env("attachment-limit", "SUPPORTDESK_ATTACHMENT_LIMIT", func(v string) (err error) {
 			c.AttachmentLimit, err = strconv.ParseInt(v, 10, 64)

@@ -24,6 +24,8 @@ import (
 	"desk/jobs"
 	"desk/postgres"
 	"desk/sqlite"
+	"desk/passwd"
+	"desk/ui"
 	"desk/web"
 )
 
@@ -91,6 +93,10 @@ func (a *App) Open(ctx context.Context) error {
 	}
 	a.Service = desk.NewService(s, a.Blobs, eventbus.New(), desk.SystemClock{})
 	a.Service.AttachmentLimit = a.Config.AttachmentLimit
+	a.Service.Passwords = passwd.Checker{}
+	if h, err := passwd.Hash("no user has this password"); err == nil {
+		desk.SetDummyHash(h)
+	}
 	// The calendars the desk ships with are data an admin may change;
 	// store those missing, so that SLA policies can name them.
 	if _, err := a.Service.SeedCalendars(ctx); err != nil {
@@ -101,9 +107,15 @@ func (a *App) Open(ctx context.Context) error {
 			return fmt.Errorf("seed demo data: %w", err)
 		}
 	}
-	api := &web.Server{Service: a.Service, Store: s, Logger: a.Logger}
+	api := (&web.Server{Service: a.Service, Store: s, Logger: a.Logger}).Handler()
+	pages := (&ui.Server{Service: a.Service, Logger: a.Logger, Secure: a.Config.Secure}).Handler()
+	mux := http.NewServeMux()
+	mux.Handle("/api/", api)
+	mux.Handle("/healthz", api)
+	mux.Handle("/readyz", api)
+	mux.Handle("/", pages)
 	a.server = &http.Server{
-		Handler:           api.Handler(),
+		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		// Long enough for a 25 MB attachment over a slow line; bounded, so
 		// a trickled body cannot hold a connection for ever.
