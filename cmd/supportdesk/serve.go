@@ -190,6 +190,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		store = "PostgreSQL"
 	}
 	fmt.Fprintf(stdout, "Supportdesk is serving on %s (%s)\n", a.URL(), store)
+	fmt.Fprintf(stdout, "Sign in at %s/login (customers: support portal; staff: agent console)\n", a.URL())
 	fmt.Fprintf(stdout, "API description: %s/api/v1/openapi.json\n", a.URL())
 	if cfg.Demo {
 		if err := printDemoLogins(ctx, a, stdout); err != nil {
