@@ -142,6 +142,10 @@ type Case struct {
 	Team       string  `json:"team,omitempty"`
 	ThirdParty string  `json:"third_party,omitempty"`
 	Outcome    Outcome `json:"outcome,omitempty"`
+	// MergedInto is the case this one was merged into as a duplicate; a
+	// merged case is closed, and its timeline and files stay where they
+	// were, reachable from the surviving case (see Service.Merge).
+	MergedInto int64 `json:"merged_into,omitempty"`
 	// Source is how the case came in: api, portal, email, chat, phone, import.
 	Source string `json:"source"`
 
@@ -216,6 +220,15 @@ type CaseFilter struct {
 	Severities []Severity
 	Product    string
 	CreatedBy  int64
+	// AssigneeID keeps the cases assigned to one member of staff, and
+	// Unassigned those assigned to nobody: the agent console's "my cases"
+	// and "unassigned" queues.
+	AssigneeID int64
+	Unassigned bool
+	// Language and Team keep the cases in one support language or
+	// escalated to one specialist team.
+	Language string
+	Team     string
 	// Query matches title and description text.
 	Query string
 	// Sort is SortNewest (the default) or SortDue.
@@ -264,6 +277,22 @@ func cursorOf(c *Case, sort string) *CaseCursor {
 	}
 	return &CaseCursor{At: c.CreatedAt, ID: c.ID}
 }
+
+// CaseCount is how many cases share one value of the column a count is
+// grouped by; Value is empty for an ungrouped count.
+type CaseCount struct {
+	Value string
+	N     int
+}
+
+// The columns a case count may be grouped by.
+const (
+	CountBySeverity = "severity"
+	CountByStatus   = "status"
+	CountByLanguage = "language"
+	CountByProduct  = "product"
+	CountByTeam     = "team"
+)
 
 // CasePage is one page of a case list. Next is nil on the last page.
 type CasePage struct {
@@ -319,6 +348,10 @@ type CaseStore interface {
 	ImportCases(ctx context.Context, chs []*CaseChange) error
 	Case(ctx context.Context, scope Scope, id int64) (*Case, error)
 	Cases(ctx context.Context, scope Scope, f CaseFilter) ([]*Case, error)
+	// CountCases counts the cases a filter selects (its order, cursor and
+	// limit aside), grouped by one of the CountBy columns or, with by
+	// empty, all together.
+	CountCases(ctx context.Context, scope Scope, f CaseFilter, by string) ([]CaseCount, error)
 	// Messages returns a case's timeline, oldest first; internal notes only
 	// when the scope allows them.
 	Messages(ctx context.Context, scope Scope, caseID int64) ([]*Message, error)

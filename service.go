@@ -412,16 +412,7 @@ func (s *Service) Cases(ctx context.Context, actor *User, f CaseFilter) (*CasePa
 	if err := requireCaseManager(actor); err != nil {
 		return nil, err
 	}
-	// Each value once, in a fixed order: the filter then compiles to one of
-	// a few SQL shapes, whatever the request repeats.
-	var err error
-	if f.Statuses, err = uniqueValid(f.Statuses, []Status{StatusNew, StatusOpen, StatusActionRequired, StatusResolved, StatusClosed}, "status"); err != nil {
-		return nil, err
-	}
-	if f.Severities, err = uniqueValid(f.Severities, Severities, "severity"); err != nil {
-		return nil, err
-	}
-	if err := checkText("q", f.Query, false, 200); err != nil {
+	if err := checkFilter(&f); err != nil {
 		return nil, err
 	}
 	if f.Sort != SortNewest && f.Sort != SortDue {
@@ -446,6 +437,51 @@ func (s *Service) Cases(ctx context.Context, actor *User, f CaseFilter) (*CasePa
 		page.Next = cursorOf(cs[limit-1], f.Sort)
 	}
 	return page, s.withSLA(ctx, page.Items...)
+}
+
+// checkFilter checks the selecting part of a case filter and puts each
+// repeated value once, in a fixed order: the filter then compiles to one
+// of a few SQL shapes, whatever the request repeats.
+func checkFilter(f *CaseFilter) error {
+	var err error
+	if f.Statuses, err = uniqueValid(f.Statuses, []Status{StatusNew, StatusOpen, StatusActionRequired, StatusResolved, StatusClosed}, "status"); err != nil {
+		return err
+	}
+	if f.Severities, err = uniqueValid(f.Severities, Severities, "severity"); err != nil {
+		return err
+	}
+	if err := checkText("q", f.Query, false, 200); err != nil {
+		return err
+	}
+	if f.Language != "" && !validLanguage(f.Language) {
+		return FieldError(EINVALID, "invalid_language", "language", "language must be one of %s", strings.Join(Languages, ", "))
+	}
+	if err := checkText("team", f.Team, false, 200); err != nil {
+		return err
+	}
+	if f.AssigneeID < 0 || (f.AssigneeID != 0 && f.Unassigned) {
+		return FieldError(EINVALID, "invalid_assignee", "assignee", "filter by one assignee or by none")
+	}
+	return nil
+}
+
+// CountCases counts the cases the actor may see that a filter selects,
+// grouped by one of the CountBy columns or, with by empty, all together:
+// the sizes of the agent console's queues and views.
+func (s *Service) CountCases(ctx context.Context, actor *User, f CaseFilter, by string) ([]CaseCount, error) {
+	if err := requireCaseManager(actor); err != nil {
+		return nil, err
+	}
+	if err := checkFilter(&f); err != nil {
+		return nil, err
+	}
+	switch by {
+	case "", CountBySeverity, CountByStatus, CountByLanguage, CountByProduct, CountByTeam:
+	default:
+		return nil, FieldError(EINVALID, "invalid_group", "by", "cases cannot be counted by %q", by)
+	}
+	f.After, f.Limit = nil, 0
+	return s.Store.CountCases(ctx, ScopeOf(actor), f, by)
 }
 
 // uniqueValid returns the values of in that occur in all, each once, in

@@ -13,6 +13,7 @@ type Store interface {
 	TimerStore
 	SessionStore
 	RatingStore
+	MergeStore
 	// Ping reports whether the store can serve requests.
 	Ping(ctx context.Context) error
 	Close() error

@@ -59,17 +59,17 @@ func decodePauses(s string) ([]desk.Pause, error) {
 func scanCase(s scanner) (*desk.Case, error) {
 	c := &desk.Case{}
 	var cat, sev, st, cm, outcome string
-	var assignee, firstResp, resolved, closed, frDue, nrDue, resDue, awaiting sql.NullInt64
+	var assignee, firstResp, resolved, closed, frDue, nrDue, resDue, awaiting, mergedInto sql.NullInt64
 	var created, updated int64
 	var pauses string
 	err := s.Scan(&c.ID, &c.OrgID, &c.Product, &cat, &sev, &st, &c.Title, &c.Description, &c.Language,
 		&c.BusinessImpact, &cm, &c.ContactName, &c.ContactPhone, &c.ContactEmail, &c.Plan, &c.CreatedBy,
 		&assignee, &c.Team, &c.ThirdParty, &outcome, &c.Source, &created, &updated, &firstResp,
-		&resolved, &closed, &frDue, &nrDue, &resDue, &c.Version, &pauses, &awaiting)
+		&resolved, &closed, &frDue, &nrDue, &resDue, &c.Version, &pauses, &awaiting, &mergedInto)
 	if err != nil {
 		return nil, err
 	}
-	c.AwaitingSince = fromNUS(awaiting)
+	c.AwaitingSince, c.MergedInto = fromNUS(awaiting), mergedInto.Int64
 	if c.Pauses, err = decodePauses(pauses); err != nil {
 		return nil, err
 	}
@@ -272,42 +272,7 @@ func (db *DB) Case(ctx context.Context, scope desk.Scope, id int64) (*desk.Case,
 // Cases lists cases within the scope, newest first by creation time. The filter is compiled
 // from a fixed set of clauses; values only ever travel as parameters.
 func (db *DB) Cases(ctx context.Context, scope desk.Scope, f desk.CaseFilter) ([]*desk.Case, error) {
-	var where []string
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
-	if org := scopeOrg(scope); org != 0 {
-		where = append(where, "org_id = "+arg(org))
-	}
-	if len(f.Statuses) > 0 {
-		ph := make([]string, len(f.Statuses))
-		for i, s := range f.Statuses {
-			ph[i] = arg(string(s))
-		}
-		where = append(where, "status IN ("+strings.Join(ph, ", ")+")")
-	}
-	if len(f.Severities) > 0 {
-		ph := make([]string, len(f.Severities))
-		for i, s := range f.Severities {
-			ph[i] = arg(string(s))
-		}
-		where = append(where, "severity IN ("+strings.Join(ph, ", ")+")")
-	}
-	if f.Product != "" {
-		where = append(where, "product = "+arg(f.Product))
-	}
-	if f.CreatedBy != 0 {
-		where = append(where, "created_by = "+arg(f.CreatedBy))
-	}
-	if f.Query != "" {
-		p := arg("%" + likeEscape(strings.ToLower(f.Query)) + "%")
-		where = append(where, "(lower(title) LIKE "+p+" ESCAPE '\\' OR lower(description) LIKE "+p+" ESCAPE '\\')")
-	}
-	if f.DueBefore != nil {
-		where = append(where, "next_due_at < "+arg(us(*f.DueBefore)))
-	}
+	where, arg, args := caseWhere(scope, f)
 	order := " ORDER BY created_at DESC, id DESC"
 	switch f.Sort {
 	case desk.SortDue:
@@ -335,7 +300,96 @@ func (db *DB) Cases(ctx context.Context, scope desk.Scope, f desk.CaseFilter) ([
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
 	q += order + " LIMIT " + arg(f.Limit)
-	return many(ctx, db, scanCase, q, args...)
+	return many(ctx, db, scanCase, q, *args...)
+}
+
+// caseWhere compiles the scope and the selecting part of a filter (not
+// its order, cursor or limit) into WHERE conditions. arg adds an argument
+// and returns its placeholder; args holds the arguments added so far.
+func caseWhere(scope desk.Scope, f desk.CaseFilter) (where []string, arg func(v any) string, args *[]any) {
+	args = new([]any)
+	arg = func(v any) string {
+		*args = append(*args, v)
+		return fmt.Sprintf("$%d", len(*args))
+	}
+	if org := scopeOrg(scope); org != 0 {
+		where = append(where, "org_id = "+arg(org))
+	}
+	if len(f.Statuses) > 0 {
+		ph := make([]string, len(f.Statuses))
+		for i, s := range f.Statuses {
+			ph[i] = arg(string(s))
+		}
+		where = append(where, "status IN ("+strings.Join(ph, ", ")+")")
+	}
+	if len(f.Severities) > 0 {
+		ph := make([]string, len(f.Severities))
+		for i, s := range f.Severities {
+			ph[i] = arg(string(s))
+		}
+		where = append(where, "severity IN ("+strings.Join(ph, ", ")+")")
+	}
+	if f.Product != "" {
+		where = append(where, "product = "+arg(f.Product))
+	}
+	if f.CreatedBy != 0 {
+		where = append(where, "created_by = "+arg(f.CreatedBy))
+	}
+	switch {
+	case f.AssigneeID != 0:
+		where = append(where, "assignee_id = "+arg(f.AssigneeID))
+	case f.Unassigned:
+		where = append(where, "assignee_id IS NULL")
+	}
+	if f.Language != "" {
+		where = append(where, "language = "+arg(f.Language))
+	}
+	if f.Team != "" {
+		where = append(where, "team = "+arg(f.Team))
+	}
+	if f.Query != "" {
+		p := arg("%" + likeEscape(strings.ToLower(f.Query)) + "%")
+		where = append(where, "(lower(title) LIKE "+p+" ESCAPE '\\' OR lower(description) LIKE "+p+" ESCAPE '\\')")
+	}
+	if f.DueBefore != nil {
+		where = append(where, "next_due_at < "+arg(us(*f.DueBefore)))
+	}
+	return where, arg, args
+}
+
+// countColumns are the columns a count may be grouped by; the name comes
+// from this map, never from the caller, so that it can be written into
+// the SQL.
+var countColumns = map[string]string{
+	"": "''", desk.CountBySeverity: "severity", desk.CountByStatus: "status",
+	desk.CountByLanguage: "language", desk.CountByProduct: "product", desk.CountByTeam: "team",
+}
+
+// CountCases counts the cases within the scope that the filter selects,
+// grouped by one column (by) or, with by empty, all together. The filter's
+// order, cursor and limit are ignored.
+func (db *DB) CountCases(ctx context.Context, scope desk.Scope, f desk.CaseFilter, by string) ([]desk.CaseCount, error) {
+	col, ok := countColumns[by]
+	if !ok {
+		return nil, fmt.Errorf("count cases: cannot group by %q", by)
+	}
+	where, _, args := caseWhere(scope, f)
+	q := "SELECT " + col + ", COUNT(*) FROM cases"
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	if by != "" {
+		q += " GROUP BY " + col + " ORDER BY " + col
+	}
+	out, err := many(ctx, db, func(s scanner) (desk.CaseCount, error) {
+		var c desk.CaseCount
+		err := s.Scan(&c.Value, &c.N)
+		return c, err
+	}, q, *args...)
+	if err != nil {
+		return nil, fmt.Errorf("count cases: %w", err)
+	}
+	return out, nil
 }
 
 func likeEscape(s string) string {

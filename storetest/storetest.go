@@ -43,6 +43,9 @@ func Run(t *testing.T, newStore func(t *testing.T) desk.Store) {
 		{"TimersConcurrentClaims", testTimersConcurrentClaims},
 		{"Sessions", testSessions},
 		{"Ratings", testRatings},
+		{"QueueFilters", testQueueFilters},
+		{"CountCases", testCountCases},
+		{"Merge", testMerge},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -23,7 +23,8 @@ WHERE id = $1 AND version = $2;
 id, org_id, product, category, severity, status, title, description, language, business_impact,
 	contact_method, contact_name, contact_phone, contact_email, plan, created_by, assignee_id, team,
 	third_party, outcome, source, created_at, updated_at, first_response_at, resolved_at, closed_at,
-	first_response_due_at, next_response_due_at, resolution_due_at, version, pauses, awaiting_since
+	first_response_due_at, next_response_due_at, resolution_due_at, version, pauses, awaiting_since,
+	merged_into
 
 -- name: insert-message
 INSERT INTO messages (case_id, org_id, kind, author_id, from_staff, body, channel, attachment_id, created_at)
