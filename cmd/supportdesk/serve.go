@@ -108,7 +108,8 @@ func (a *App) Open(ctx context.Context) error {
 		}
 	}
 	api := (&web.Server{Service: a.Service, Store: s, Logger: a.Logger}).Handler()
-	pages := (&ui.Server{Service: a.Service, Logger: a.Logger, Secure: a.Config.Secure}).Handler()
+	pages := (&ui.Server{Service: a.Service, Logger: a.Logger, Secure: a.Config.Secure,
+		SeverityScheme: severityLabels(a.Config.SLAScheme)}).Handler()
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api)
 	mux.Handle("/healthz", api)
@@ -127,6 +128,15 @@ func (a *App) Open(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// severityLabels is how the pages label severities for an SLA scheme: the
+// Google policy speaks of P1–P4, the Microsoft tables of A, B and C.
+func severityLabels(scheme string) string {
+	if scheme == desk.SchemeGoogle {
+		return "p"
+	}
+	return "abc"
 }
 
 // URL returns the address the node serves on.
