@@ -71,4 +71,39 @@
       });
     }
   });
+
+  // The case form: the business impact becomes required when the highest
+  // severity is chosen, and the expected wait follows the chosen product,
+  // severity and contact method. Without the script the form lists every
+  // wait and every contact method's note, and the server checks the
+  // impact all the same.
+  var caseForm = document.getElementById("case-form");
+  if (caseForm) {
+    var impact = caseForm.querySelector("[data-required-for]");
+    var waitText = document.getElementById("expected-wait");
+    var chosen = function (name) {
+      var el = caseForm.querySelector("input[name=" + name + "]:checked") || caseForm.querySelector("select[name=" + name + "]");
+      return el ? el.value : "";
+    };
+    var update = function () {
+      var sev = chosen("severity"), product = chosen("product"), method = chosen("contact_method");
+      if (impact) {
+        var required = sev === impact.getAttribute("data-required-for");
+        impact.required = required;
+        impact.setAttribute("aria-required", required ? "true" : "false");
+      }
+      caseForm.querySelectorAll("tr[data-wait-product]").forEach(function (row) {
+        var current = row.getAttribute("data-wait-product") === product && row.getAttribute("data-wait-severity") === sev;
+        row.classList.toggle("current", current);
+        if (current && waitText && waitText.textContent !== row.getAttribute("data-summary")) {
+          waitText.textContent = row.getAttribute("data-summary");
+        }
+      });
+      caseForm.querySelectorAll("[data-method-note]").forEach(function (note) {
+        note.hidden = method !== "" && note.getAttribute("data-method-note") !== method;
+      });
+    };
+    caseForm.addEventListener("change", update);
+    update();
+  }
 })();

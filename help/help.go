@@ -1,0 +1,427 @@
+package help
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Languages are the languages every article exists in, English first.
+var Languages = []string{"en", "nl", "de", "sv", "nb"}
+
+// Article is one help article in one language.
+type Article struct {
+	// ID is stable across languages and releases, for links.
+	ID string
+	// Product is the code of the product the article is about ("mail",
+	// "calendar", "drive", "chat"), or "" when it concerns the whole
+	// account, such as signing in or billing.
+	Product string
+	// Lang is the article's language.
+	Lang  string
+	Title string
+	// Body is plain text; see Blocks.
+	Body string
+}
+
+// text is an article's title and body in one language.
+type text struct{ title, body string }
+
+// entry is one article in every language.
+type entry struct {
+	id, product string
+	texts       map[string]text
+}
+
+// article returns the entry in lang, or in English if it lacks lang.
+func (e *entry) article(lang string) Article {
+	t, ok := e.texts[lang]
+	if !ok {
+		lang, t = "en", e.texts["en"]
+	}
+	return Article{ID: e.id, Product: e.product, Lang: lang, Title: t.title, Body: t.body}
+}
+
+// supported returns lang if the articles exist in it, else English.
+func supported(lang string) string {
+	if slices.Contains(Languages, lang) {
+		return lang
+	}
+	return "en"
+}
+
+// All returns every article in lang (English for an unknown language), in
+// the order the help centre lists them.
+func All(lang string) []Article {
+	lang = supported(lang)
+	out := make([]Article, len(articles))
+	for i := range articles {
+		out[i] = articles[i].article(lang)
+	}
+	return out
+}
+
+// Get returns the article with the given id in lang (English for an
+// unknown language).
+func Get(lang, id string) (Article, bool) {
+	for i := range articles {
+		if articles[i].id == id {
+			return articles[i].article(supported(lang)), true
+		}
+	}
+	return Article{}, false
+}
+
+// index holds the words of every article in every language, counted, so
+// that a search does not split the texts again.
+type index struct {
+	title map[string]bool
+	body  map[string]int
+}
+
+var indexes = sync.OnceValue(func() []map[string]index {
+	out := make([]map[string]index, len(articles))
+	for i, e := range articles {
+		out[i] = map[string]index{}
+		for lang, t := range e.texts {
+			ix := index{title: map[string]bool{}, body: map[string]int{}}
+			for _, w := range words(t.title, false) {
+				ix.title[w] = true
+			}
+			for _, w := range words(t.body, false) {
+				ix.body[w]++
+			}
+			out[i][lang] = ix
+		}
+	}
+	return out
+})
+
+// Weights of a query word found in an article. A word in the title says
+// far more about what the article is for than one in the body, and a
+// word repeated in the body counts up to maxBodyHits times only, so that a
+// long article does not win by length. A query word that only starts an
+// article's word ("sync" in "synchronisation") counts half.
+const (
+	titleWeight = 4
+	maxBodyHits = 3
+)
+
+// score returns how well the article matches the query words in one
+// language, in half points.
+func (ix index) score(query []string) int {
+	total := 0
+	for _, q := range query {
+		switch {
+		case ix.title[q]:
+			total += 2 * titleWeight
+		case prefixIn(q, ix.title):
+			total += titleWeight
+		}
+		if n := ix.body[q]; n > 0 {
+			total += 2 * min(n, maxBodyHits)
+		} else if prefixInCounts(q, ix.body) {
+			total++
+		}
+	}
+	return total
+}
+
+// minPrefix is the shortest query word matched as the start of a longer
+// word: shorter ones ("ma", "de") would match almost anything.
+const minPrefix = 4
+
+// prefixIn reports whether a word of set starts with the query word q.
+func prefixIn(q string, set map[string]bool) bool {
+	if utf8.RuneCountInString(q) < minPrefix {
+		return false
+	}
+	for w := range set {
+		if len(w) > len(q) && strings.HasPrefix(w, q) {
+			return true
+		}
+	}
+	return false
+}
+
+// prefixInCounts reports whether a word of counts starts with q.
+func prefixInCounts(q string, counts map[string]int) bool {
+	if utf8.RuneCountInString(q) < minPrefix {
+		return false
+	}
+	for w := range counts {
+		if len(w) > len(q) && strings.HasPrefix(w, q) {
+			return true
+		}
+	}
+	return false
+}
+
+// Search returns the articles matching query best, in lang, at most limit
+// of them (all matches when limit is zero or less). Case and diacritics do
+// not matter, and common words are ignored. An article is scored in the
+// reader's language; one that does not match there may still match in
+// another language, at a quarter of the weight, since admins often search
+// for the English name of a setting or an error message. The result is
+// always in lang. An empty query, or one of common words only, finds
+// nothing.
+func Search(lang, query string, limit int) []Article {
+	lang = supported(lang)
+	q := Words(query)
+	if len(q) == 0 {
+		return nil
+	}
+	type hit struct {
+		i, score int
+	}
+	var hits []hit
+	for i, byLang := range indexes() {
+		score := 4 * byLang[lang].score(q)
+		if score == 0 {
+			for _, other := range Languages {
+				if other != lang {
+					score = max(score, byLang[other].score(q))
+				}
+			}
+		}
+		if score > 0 {
+			hits = append(hits, hit{i, score})
+		}
+	}
+	// Best first; on a tie, the help centre's own order, so that results
+	// do not shuffle between identical searches.
+	slices.SortStableFunc(hits, func(a, b hit) int { return cmp.Compare(b.score, a.score) })
+	if limit > 0 && len(hits) > limit {
+		hits = hits[:limit]
+	}
+	out := make([]Article, len(hits))
+	for j, h := range hits {
+		out[j] = articles[h.i].article(lang)
+	}
+	return out
+}
+
+// Words returns the significant words of s, each once, in order of first
+// appearance: folded to lower case without diacritics, without the common
+// words of the supported languages, and stemmed by stripping common
+// inflection endings. A hyphenated word counts as its parts and as the
+// whole ("E-Mails" gives "mail" and "email"), so that either spelling
+// finds the other.
+func Words(s string) []string { return words(s, true) }
+
+// words returns the stemmed words of s; unique drops repeats.
+func words(s string, unique bool) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(w string) {
+		if utf8.RuneCountInString(w) < 2 || stopwords[w] {
+			return
+		}
+		w = stem(w)
+		if unique {
+			if seen[w] {
+				return
+			}
+			seen[w] = true
+		}
+		out = append(out, w)
+	}
+	for _, token := range strings.FieldsFunc(Fold(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
+	}) {
+		parts := strings.FieldsFunc(token, func(r rune) bool { return r == '-' })
+		for _, p := range parts {
+			add(p)
+		}
+		if len(parts) > 1 {
+			add(strings.Join(parts, ""))
+		}
+	}
+	return out
+}
+
+// fold maps letters with diacritics to their base letters, and ligatures
+// and letters without a base letter to the usual transcription.
+var fold = func() map[rune]string {
+	m := map[rune]string{'ß': "ss", 'æ': "ae", 'œ': "oe", 'þ': "th", 'ð': "d", 'ĳ': "ij"}
+	for _, group := range []string{
+		"aàáâãäåāăą", "cçćčĉċ", "dď", "eèéêëēĕėęě", "gğĝġģ", "hĥ", "iìíîïīĭįı", "jĵ", "kķ",
+		"lĺļľŀł", "nñńņňŉ", "oòóôõöøōŏő", "rŕŗř", "sśŝşš", "tţťŧ", "uùúûüũūŭůűų", "wŵ",
+		"yýÿŷ", "zźżž",
+	} {
+		base, _ := utf8.DecodeRuneInString(group)
+		for _, r := range group[utf8.RuneLen(base):] {
+			m[r] = string(base)
+		}
+	}
+	return m
+}()
+
+// Fold returns s in lower case without diacritics: "Größe Ærø" becomes
+// "grosse aero". Searching must not depend on whether someone typed the
+// accents, which many keyboards make awkward.
+func Fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		r = unicode.ToLower(r)
+		if f, ok := fold[r]; ok {
+			b.WriteString(f)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// suffixes are inflection endings of the supported languages (plurals,
+// definite forms, verb forms), longest first. stem strips at most two of
+// them, and only from a word that keeps minStem letters, so that
+// "calendars" and "calendar" meet at "calend" and "wachtwoorden" and
+// "wachtwoord" at "wachtwoord", while short words stay whole.
+var suffixes = []string{"ungen", "ingen", "ene", "ing", "ung", "en", "er", "es", "et", "ed", "ar", "or", "na", "e", "s"}
+
+const minStem = 4
+
+// stem strips up to two inflection endings from w.
+func stem(w string) string {
+	for range 2 {
+		stripped := false
+		for _, s := range suffixes {
+			if strings.HasSuffix(w, s) && utf8.RuneCountInString(w)-utf8.RuneCountInString(s) >= minStem {
+				w, stripped = w[:len(w)-len(s)], true
+				break
+			}
+		}
+		if !stripped {
+			break
+		}
+	}
+	return w
+}
+
+// stopwords are the common words of the supported languages, folded. They
+// are one set rather than one per language because a case title's
+// language is not known, and a word that is common in one of these
+// languages rarely carries the meaning of a support question in another.
+var stopwords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, list := range []string{
+		// English
+		`the a an and or of to in on for with at by from is are was were be been being it its this that these those
+		my our your their we you they he she me us them not no can cannot cant do does did how what why when where
+		which who after before since until about into out up down over under all any some more most other such only
+		own same so than too very just also as if then there here have has had will would should could may might
+		must get got use using one per our via`,
+		// Dutch
+		`de het een en of van in op voor met bij door uit is zijn was waren wordt worden werd niet geen kan kunnen
+		hoe wat waarom wanneer waar die dat deze dit mijn ons onze uw jullie hun wij we ik je jij zij ze hij er naar
+		na sinds tot over ook als dan nog al maar om te aan heeft hebben had wil zou moet meer sind`,
+		// German
+		`der die das den dem des ein eine einen einem einer eines und oder von zu im am an auf fur mit bei aus ist
+		sind war waren wird werden wurde nicht kein keine kann konnen wie was warum wann wo welche dass diese dieser
+		dieses mein meine unser unsere ihr ihre wir ich sie er es nach seit bis uber auch als dann noch aber um hat
+		haben soll muss mehr sich vom zum zur beim`,
+		// Swedish
+		`och eller av till pa for med vid fran ar var blir inte ingen kan hur vad varfor nar dar som det den detta
+		denna min mitt vara er ni de vi jag han hon efter sedan tills om ocksa an sa har hade ska skulle maste mer
+		sig ett en`,
+		// Norwegian Bokmål
+		`og eller av til pa for med ved fra er var blir ikke ingen kan hvordan hva hvorfor nar der som det den dette
+		denne min mitt vare deres dere de vi jeg han hun etter siden om ogsa enn sa har hadde skal skulle ma mer seg
+		et en`,
+	} {
+		for _, w := range strings.Fields(list) {
+			m[w] = true
+		}
+	}
+	return m
+}()
+
+// Block is a paragraph or a list of an article's body.
+type Block struct {
+	// Text is the paragraph's text; empty for a list.
+	Text string
+	// Items are the entries of a list.
+	Items []string
+	// Numbered marks a numbered list.
+	Numbered bool
+}
+
+// Blocks splits an article body into paragraphs and lists. Paragraphs are
+// separated by blank lines; a paragraph whose lines all start with "- "
+// is a bulleted list, one whose lines all start with a number and ". " a
+// numbered list.
+func Blocks(body string) []Block {
+	var out []Block
+	for para := range strings.SplitSeq(strings.ReplaceAll(body, "\r\n", "\n"), "\n\n") {
+		para = strings.TrimSpace(para)
+		if para == "" {
+			continue
+		}
+		lines := strings.Split(para, "\n")
+		bullets, numbers := true, true
+		bulletItems := make([]string, len(lines))
+		numberItems := make([]string, len(lines))
+		for i, l := range lines {
+			l = strings.TrimSpace(l)
+			if rest, ok := strings.CutPrefix(l, "- "); ok {
+				bulletItems[i] = rest
+			} else {
+				bullets = false
+			}
+			if rest, ok := cutNumber(l); ok {
+				numberItems[i] = rest
+			} else {
+				numbers = false
+			}
+		}
+		switch {
+		case bullets:
+			out = append(out, Block{Items: bulletItems})
+		case numbers:
+			out = append(out, Block{Items: numberItems, Numbered: true})
+		default:
+			out = append(out, Block{Text: strings.Join(strings.Fields(para), " ")})
+		}
+	}
+	return out
+}
+
+// cutNumber removes a leading "12. " from l.
+func cutNumber(l string) (string, bool) {
+	i := 0
+	for i < len(l) && l[i] >= '0' && l[i] <= '9' {
+		i++
+	}
+	if i == 0 || !strings.HasPrefix(l[i:], ". ") {
+		return "", false
+	}
+	return l[i+2:], true
+}
+
+// Excerpt returns the start of an article's body as one line of at most
+// max characters, cut at a word boundary, for a list of results.
+func Excerpt(body string, max int) string {
+	var parts []string
+	for _, b := range Blocks(body) {
+		if b.Text != "" {
+			parts = append(parts, b.Text)
+		} else {
+			parts = append(parts, b.Items...)
+		}
+	}
+	s := strings.Join(parts, " ")
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	r := []rune(s)[:max]
+	cut := string(r)
+	if i := strings.LastIndexByte(cut, ' '); i > max/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,.;:") + "…"
+}
