@@ -272,35 +272,69 @@ func (db *DB) Case(ctx context.Context, scope desk.Scope, id int64) (*desk.Case,
 // Cases lists cases within the scope, newest first by creation time. The filter is compiled
 // from a fixed set of clauses; values only ever travel as parameters.
 func (db *DB) Cases(ctx context.Context, scope desk.Scope, f desk.CaseFilter) ([]*desk.Case, error) {
+	if f.Sort == desk.SortDue {
+		return db.casesByDue(ctx, scope, f)
+	}
 	where, arg, args := caseWhere(scope, f)
 	order := " ORDER BY created_at DESC, id DESC"
-	switch f.Sort {
-	case desk.SortDue:
-		order = " ORDER BY next_due_at IS NULL, next_due_at, id"
-	case desk.SortID:
+	if f.Sort == desk.SortID {
 		order = " ORDER BY id"
 	}
 	if a := f.After; a != nil {
 		id := arg(a.ID)
-		switch {
-		case f.Sort == desk.SortID:
+		if f.Sort == desk.SortID {
 			where = append(where, "id > "+id)
-		case f.Sort == desk.SortDue && a.NoDue:
-			where = append(where, "(next_due_at IS NULL AND id > "+id+")")
-		case f.Sort == desk.SortDue:
-			at := arg(us(a.At))
-			where = append(where, "(next_due_at IS NULL OR next_due_at > "+at+" OR (next_due_at = "+at+" AND id > "+id+"))")
-		default:
+		} else {
 			at := arg(us(a.At))
 			where = append(where, "(created_at < "+at+" OR (created_at = "+at+" AND id < "+id+"))")
 		}
 	}
+	return many(ctx, db, scanCase, casesQuery(db, where, order, arg(f.Limit)), *args...)
+}
+
+func casesQuery(db *DB, where []string, order, limit string) string {
 	q := "SELECT " + db.q.Get("case-columns") + " FROM cases"
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	q += order + " LIMIT " + arg(f.Limit)
-	return many(ctx, db, scanCase, q, *args...)
+	return q + order + " LIMIT " + limit
+}
+
+// casesByDue lists cases by due time, those without one last. It asks in
+// two parts, the cases with a due time and then the rest by id, because
+// an ORDER BY that puts NULLs last ("next_due_at IS NULL, next_due_at")
+// cannot follow the (next_due_at, id) index in SQLite: the database would
+// sort every matching case for each page of a queue.
+func (db *DB) casesByDue(ctx context.Context, scope desk.Scope, f desk.CaseFilter) ([]*desk.Case, error) {
+	var out []*desk.Case
+	a := f.After
+	if a == nil || !a.NoDue {
+		where, arg, args := caseWhere(scope, f)
+		where = append(where, "next_due_at IS NOT NULL")
+		if a != nil {
+			at, id := arg(us(a.At)), arg(a.ID)
+			where = append(where, "(next_due_at > "+at+" OR (next_due_at = "+at+" AND id > "+id+"))")
+		}
+		cs, err := many(ctx, db, scanCase, casesQuery(db, where, " ORDER BY next_due_at, id", arg(f.Limit)), *args...)
+		if err != nil {
+			return nil, err
+		}
+		out = cs
+		// A due-time filter excludes the cases without one anyway.
+		if len(out) >= f.Limit || f.DueBefore != nil {
+			return out, nil
+		}
+	}
+	where, arg, args := caseWhere(scope, f)
+	where = append(where, "next_due_at IS NULL")
+	if a != nil && a.NoDue {
+		where = append(where, "id > "+arg(a.ID))
+	}
+	rest, err := many(ctx, db, scanCase, casesQuery(db, where, " ORDER BY id", arg(f.Limit-len(out))), *args...)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, rest...), nil
 }
 
 // caseWhere compiles the scope and the selecting part of a filter (not
