@@ -76,3 +76,36 @@ func percentile(n, p int) int {
 	i := (n*p+99)/100 - 1
 	return max(0, min(i, n-1))
 }
+
+// Timer records durations measured elsewhere, such as the time a server
+// spends in its handler, and summarises them like Run does.
+type Timer struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+// Add records one duration.
+func (t *Timer) Add(d time.Duration) {
+	t.mu.Lock()
+	t.d = append(t.d, d)
+	t.mu.Unlock()
+}
+
+// Reset forgets what was recorded.
+func (t *Timer) Reset() {
+	t.mu.Lock()
+	t.d = t.d[:0]
+	t.mu.Unlock()
+}
+
+// Percentiles returns the median and the 99th percentile recorded.
+func (t *Timer) Percentiles() (p50, p99 time.Duration) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.d) == 0 {
+		return 0, 0
+	}
+	d := slices.Clone(t.d)
+	slices.Sort(d)
+	return d[percentile(len(d), 50)], d[percentile(len(d), 99)]
+}

@@ -27,22 +27,45 @@ func (db *DB) CreateSession(ctx context.Context, hash []byte, s *desk.Session, a
 	})
 }
 
-// SessionUser returns the user of a live session and extends it. The
-// extension is a write, but one that only moves a time forward, so it
-// runs outside the audit log.
+// sessionSlack is how far a session's expiry may lag behind "idle time
+// from now" before a request moves it. Without it every page view would
+// be a durable write (an fsync on SQLite) just to move a time forward.
+const sessionSlack = time.Minute * 10
+
+// SessionUser returns the user of a live session and extends it when its
+// expiry has fallen behind by more than sessionSlack.
 func (db *DB) SessionUser(ctx context.Context, hash []byte, now, expires time.Time) (*desk.User, error) {
-	var userID int64
-	err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
-		return tx.QueryRowContext(ctx, db.q.Get("touch-session"), hex.EncodeToString(hash), us(now), us(expires),
-			desk.SessionMax.Microseconds()).Scan(&userID)
-	})
+	h := hex.EncodeToString(hash)
+	var created, exp int64
+	u, err := scanUser(prefixed{db.queryRow(ctx, db.q.Get("get-session"), h, us(now)), []any{&created, &exp}})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, desk.NotFound("session")
 	} else if err != nil {
 		return nil, fmt.Errorf("session: %w", err)
 	}
-	return db.User(ctx, userID)
+	maxExp := created + desk.SessionMax.Microseconds()
+	if want := min(us(expires), maxExp); want-exp > sessionSlack.Microseconds() {
+		err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
+			return tx.QueryRowContext(ctx, db.q.Get("touch-session"), h, us(now), us(expires),
+				desk.SessionMax.Microseconds()).Scan(new(int64))
+		})
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, desk.NotFound("session") // signed out meanwhile
+		} else if err != nil {
+			return nil, fmt.Errorf("session: %w", err)
+		}
+	}
+	return u, nil
 }
+
+// prefixed scans leading columns into pre and the rest into what its
+// caller asks for, so that scanUser reads a user that follows them.
+type prefixed struct {
+	s   scanner
+	pre []any
+}
+
+func (p prefixed) Scan(dest ...any) error { return p.s.Scan(append(p.pre, dest...)...) }
 
 // DeleteSession ends one session; ending one that does not exist is no
 // error, so that signing out twice is harmless.

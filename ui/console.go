@@ -200,20 +200,30 @@ func (s *Server) queues(w http.ResponseWriter, r *http.Request, p *Page) error {
 	d := &queueData{Filter: q, Now: now, ClearURL: "/console?" + queueFilter{View: q.View}.values().Encode()}
 	d.Filtered = q.Severity != "" || q.Status != "" || q.Language != "" || q.Product != "" || q.Team != "" || q.Query != "" || q.Sort != desk.SortDue
 
-	count := func(f desk.CaseFilter, by string) (map[string]int64, int64, error) {
-		cs, err := s.Service.CountCases(ctx, p.User, f, by)
-		if err != nil {
-			return nil, 0, err
+	// Counts come from a cache shared by all staff (see countCache); key
+	// says which view and filters they are of. "mine" is per person.
+	count := func(key string, f desk.CaseFilter, by string) (map[string]int64, int64, error) {
+		if f.AssigneeID != 0 {
+			key += "|assignee=" + strconv.FormatInt(f.AssigneeID, 10)
 		}
-		m, total := map[string]int64{}, int64(0)
-		for _, c := range cs {
-			m[c.Value] += int64(c.N)
-			total += int64(c.N)
-		}
-		return m, total, nil
+		// Staff who may not handle cases see other counts (none).
+		key += "|cases=" + strconv.FormatBool(p.User.CanHandleCases())
+		return s.counts.get(key+"|by="+by, time.Now(), func() (map[string]int64, int64, error) {
+			cs, err := s.Service.CountCases(context.WithoutCancel(ctx), p.User, f, by)
+			if err != nil {
+				return nil, 0, err
+			}
+			m, total := map[string]int64{}, int64(0)
+			for _, c := range cs {
+				m[c.Value] += int64(c.N)
+				total += int64(c.N)
+			}
+			return m, total, nil
+		})
 	}
 	for _, v := range queueViews {
-		_, n, err := count(queueFilter{View: v}.base(p.User, now), "")
+		vq := queueFilter{View: v}
+		_, n, err := count(vq.values().Encode(), vq.base(p.User, now), "")
 		if err != nil {
 			return err
 		}
@@ -225,7 +235,7 @@ func (s *Server) queues(w http.ResponseWriter, r *http.Request, p *Page) error {
 	base := q.base(p.User, now)
 	groups := map[string]map[string]int64{}
 	for _, by := range []string{desk.CountBySeverity, desk.CountByStatus, desk.CountByLanguage, desk.CountByProduct, desk.CountByTeam} {
-		m, _, err := count(base, by)
+		m, _, err := count(queueFilter{View: q.View}.values().Encode(), base, by)
 		if err != nil {
 			return err
 		}
@@ -263,7 +273,7 @@ func (s *Server) queues(w http.ResponseWriter, r *http.Request, p *Page) error {
 	}
 
 	f := q.apply(base)
-	if _, d.Total, err = count(f, ""); err != nil {
+	if _, d.Total, err = count(q.values().Encode(), f, ""); err != nil {
 		return err
 	}
 	f.Limit = queuePageSize

@@ -49,6 +49,8 @@ func (s *Server) done(w http.ResponseWriter, r *http.Request, p *Page, id int64,
 		if to == 0 {
 			to = id
 		}
+		// The agent expects the queue counts to show what they just did.
+		s.counts.clear()
 		http.Redirect(w, r, caseURL(to, flash), http.StatusSeeOther)
 		return nil
 	}

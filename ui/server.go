@@ -35,6 +35,7 @@ type Server struct {
 
 	pages   map[string]*template.Template
 	limiter limiter
+	counts  countCache
 }
 
 // ctxKey keys the request context values of this package.

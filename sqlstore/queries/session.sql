@@ -1,6 +1,12 @@
 -- name: create-session
 INSERT INTO sessions (hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4);
 
+-- name: get-session
+-- The session with its user, in one read: every page asks it.
+SELECT s.created_at, s.expires_at, u.id, u.org_id, u.email, u.name, u.role, u.support_privilege, u.languages,
+	u.language, u.time_zone, u.password_hash, u.created_at
+FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = $1 AND s.expires_at > $2;
+
 -- name: touch-session
 -- Extends a live session, never past its maximum age ($4 is the largest
 -- allowed created_at for the new expiry to stand: expires - max).
