@@ -142,6 +142,9 @@ type NewCase struct {
 	ContactName    string        `json:"contact_name"`
 	ContactPhone   string        `json:"contact_phone"`
 	ContactEmail   string        `json:"contact_email"`
+	// Channel is where the case came from: "portal" or "api" (the
+	// default). It is set by the transport, never by the client.
+	Channel string `json:"-"`
 }
 
 // requireCaseManager refuses actors who may not open or manage cases.
@@ -261,13 +264,17 @@ func (s *Service) OpenCase(ctx context.Context, actor *User, in NewCase, idemKey
 		return nil, false, fmt.Errorf("open case: %w", err)
 	}
 	now := s.Clock.Now()
+	channel := "api"
+	if in.Channel == "portal" {
+		channel = "portal"
+	}
 	c = &Case{
 		OrgID: org.ID, Product: in.Product, Category: in.Category, Severity: in.Severity,
 		Status: StatusNew, Title: strings.TrimSpace(in.Title), Description: in.Description,
 		Language: in.Language, BusinessImpact: strings.TrimSpace(in.BusinessImpact),
 		ContactMethod: in.ContactMethod, ContactName: in.ContactName,
 		ContactPhone: in.ContactPhone, ContactEmail: in.ContactEmail,
-		CreatedBy: actor.ID, Source: "api", CreatedAt: now, UpdatedAt: now, Version: 1,
+		CreatedBy: actor.ID, Source: channel, CreatedAt: now, UpdatedAt: now, Version: 1,
 	}
 	if c.Language == "" {
 		c.Language = org.Language
@@ -301,7 +308,7 @@ func (s *Service) OpenCase(ctx context.Context, actor *User, in NewCase, idemKey
 		Timers: nextTimers(timers, now), ReplaceTimers: true,
 		Case: c,
 		Messages: []*Message{{
-			Kind: MessageEvent, Body: "case opened", Channel: "api", AuthorID: actor.ID, CreatedAt: now,
+			Kind: MessageEvent, Body: "case opened", Channel: channel, AuthorID: actor.ID, CreatedAt: now,
 		}},
 		Audit: []*AuditEntry{s.audit(ctx, actor, org.ID, "case.open", "case", "", in)},
 	}

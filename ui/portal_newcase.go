@@ -411,6 +411,7 @@ func (s *Server) portalCreateCase(w http.ResponseWriter, r *http.Request, p *Pag
 	if !validIdemKey(key) {
 		key = ""
 	}
+	in.Channel = "portal"
 	c, created, err := s.Service.OpenCase(ctx, p.User, in, key)
 	if desk.ErrorCode(err) == "idempotency_key_reused" {
 		// The same form was sent before with other content: the first one

@@ -153,6 +153,9 @@ func TestPortalOpenCase(t *testing.T) {
 	page.has(t, "Ordner im Drive lässt sich nicht umbenennen", de.T("portal.flash.opened"), "fehler.txt",
 		`id="reply"`, `id="upload"`, `data-upload-progress`, `id="close"`, `id="sla"`)
 	page.lacks(t, `id="action-banner"`, `id="rate"`)
+	if c := s.portalCaseByTitle("carl@contoso.example", "Ordner im Drive lässt sich nicht umbenennen"); c.Source != "portal" {
+		t.Errorf("a case opened in the portal has source %q", c.Source)
+	}
 
 	inbox := b.get("/cases")
 	inbox.has(t, `<table id="cases">`, `href="/cases/`+m[1]+`"`, "Ordner im Drive lässt sich nicht umbenennen")
