@@ -337,9 +337,9 @@ func (db *DB) casesByDue(ctx context.Context, scope desk.Scope, f desk.CaseFilte
 	return append(out, rest...), nil
 }
 
-// dueWhere is caseWhere for lists by due time. Its status condition is
-// written as an expression, (status || '') IN (...), which no index
-// serves: otherwise SQLite picks the status index for a queue of all open
+// dueWhere is caseWhere for lists by due time. Its status condition
+// compares status with an empty string appended, an expression which no
+// index serves: otherwise SQLite picks the status index for a queue of all open
 // cases, reads every one of them and sorts them, instead of walking the
 // due-time index and stopping after a page. Most cases of a queue match
 // its statuses, so filtering them on the way costs little.

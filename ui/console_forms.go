@@ -24,6 +24,16 @@ func readForm(w http.ResponseWriter, r *http.Request) (*Form, error) {
 	return NewForm(r.PostForm), nil
 }
 
+// caseForm reads the case id of a console form's path and the form.
+func caseForm(w http.ResponseWriter, r *http.Request) (int64, *Form, error) {
+	id, err := pathCaseID(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	f, err := readForm(w, r)
+	return id, f, err
+}
+
 // formFields maps, per console form, the field names the service uses in
 // its errors to the form's own field names.
 var formFields = map[string]map[string]string{
@@ -103,11 +113,7 @@ func errorKey(p *Page, code string) string {
 // button instead shows the form again with the macro's text put in, in
 // the case's language, which works without JavaScript.
 func (s *Server) consoleReply(w http.ResponseWriter, r *http.Request, p *Page) error {
-	id, err := pathCaseID(r)
-	if err != nil {
-		return err
-	}
-	f, err := readForm(w, r)
+	id, f, err := caseForm(w, r)
 	if err != nil {
 		return err
 	}
@@ -155,11 +161,7 @@ func (s *Server) useMacro(w http.ResponseWriter, r *http.Request, p *Page, id in
 
 // consoleRequestInfo asks the customer a question; the case waits on them.
 func (s *Server) consoleRequestInfo(w http.ResponseWriter, r *http.Request, p *Page) error {
-	id, err := pathCaseID(r)
-	if err != nil {
-		return err
-	}
-	f, err := readForm(w, r)
+	id, f, err := caseForm(w, r)
 	if err != nil {
 		return err
 	}
@@ -169,11 +171,7 @@ func (s *Server) consoleRequestInfo(w http.ResponseWriter, r *http.Request, p *P
 
 // consoleSeverity changes the severity, with the reason the timeline keeps.
 func (s *Server) consoleSeverity(w http.ResponseWriter, r *http.Request, p *Page) error {
-	id, err := pathCaseID(r)
-	if err != nil {
-		return err
-	}
-	f, err := readForm(w, r)
+	id, f, err := caseForm(w, r)
 	if err != nil {
 		return err
 	}
@@ -184,11 +182,7 @@ func (s *Server) consoleSeverity(w http.ResponseWriter, r *http.Request, p *Page
 
 // consoleEscalate hands the case to a specialist team or a third party.
 func (s *Server) consoleEscalate(w http.ResponseWriter, r *http.Request, p *Page) error {
-	id, err := pathCaseID(r)
-	if err != nil {
-		return err
-	}
-	f, err := readForm(w, r)
+	id, f, err := caseForm(w, r)
 	if err != nil {
 		return err
 	}
@@ -201,11 +195,7 @@ func (s *Server) consoleEscalate(w http.ResponseWriter, r *http.Request, p *Page
 // consoleAssign gives the case to a member of staff, to the agent
 // ("me"), or to nobody.
 func (s *Server) consoleAssign(w http.ResponseWriter, r *http.Request, p *Page) error {
-	id, err := pathCaseID(r)
-	if err != nil {
-		return err
-	}
-	f, err := readForm(w, r)
+	id, f, err := caseForm(w, r)
 	if err != nil {
 		return err
 	}
@@ -227,11 +217,7 @@ func (s *Server) consoleAssign(w http.ResponseWriter, r *http.Request, p *Page) 
 // consoleResolve resolves the case with an outcome and an optional
 // public explanation.
 func (s *Server) consoleResolve(w http.ResponseWriter, r *http.Request, p *Page) error {
-	id, err := pathCaseID(r)
-	if err != nil {
-		return err
-	}
-	f, err := readForm(w, r)
+	id, f, err := caseForm(w, r)
 	if err != nil {
 		return err
 	}
@@ -242,11 +228,7 @@ func (s *Server) consoleResolve(w http.ResponseWriter, r *http.Request, p *Page)
 // consoleMerge merges this case, a duplicate, into the case named in the
 // form, and leads to the survivor, where the work goes on.
 func (s *Server) consoleMerge(w http.ResponseWriter, r *http.Request, p *Page) error {
-	id, err := pathCaseID(r)
-	if err != nil {
-		return err
-	}
-	f, err := readForm(w, r)
+	id, f, err := caseForm(w, r)
 	if err != nil {
 		return err
 	}

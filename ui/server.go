@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"runtime/debug"
@@ -118,12 +119,14 @@ func (s *Server) outer(next http.Handler) http.Handler {
 	})
 }
 
+// remoteIP returns the peer's address, as the API does: forwarding
+// headers are not trusted.
 func remoteIP(r *http.Request) string {
-	host := r.RemoteAddr
-	if i := strings.LastIndexByte(host, ':'); i > 0 {
-		host = host[:i]
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
 	}
-	return strings.Trim(host, "[]")
+	return host
 }
 
 // userOf returns the signed-in user of a request, or nil.

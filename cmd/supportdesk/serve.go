@@ -22,9 +22,9 @@ import (
 	"desk/demo"
 	"desk/eventbus"
 	"desk/jobs"
+	"desk/passwd"
 	"desk/postgres"
 	"desk/sqlite"
-	"desk/passwd"
 	"desk/ui"
 	"desk/web"
 )
