@@ -146,6 +146,9 @@ type Case struct {
 	// merged case is closed, and its timeline and files stay where they
 	// were, reachable from the surviving case (see Service.Merge).
 	MergedInto int64 `json:"merged_into,omitempty"`
+	// IncidentID is the service incident the case is about, linked by an
+	// agent: when the incident ends, the case hears of it.
+	IncidentID int64 `json:"incident_id,omitempty"`
 	// Source is how the case came in: api, portal, email, chat, phone, import.
 	Source string `json:"source"`
 
@@ -195,9 +198,13 @@ type Message struct {
 	Body      string `json:"body"`
 	// Channel is where the entry came from: portal, api, email, chat,
 	// phone, import or system.
-	Channel      string    `json:"channel"`
-	AttachmentID string    `json:"attachment_id,omitempty"`
-	CreatedAt    time.Time `json:"created_at"`
+	Channel      string `json:"channel"`
+	AttachmentID string `json:"attachment_id,omitempty"`
+	// MailID is the received mail an entry came from; FullBody is that
+	// mail's whole text when Body shows it without quoted history.
+	MailID    int64     `json:"mail_id,omitempty"`
+	FullBody  string    `json:"full_body,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // Attachment is a file added to a case. Its content lives in the blob store
@@ -229,6 +236,8 @@ type CaseFilter struct {
 	// escalated to one specialist team.
 	Language string
 	Team     string
+	// IncidentID keeps the cases linked to one incident.
+	IncidentID int64
 	// Query matches title and description text.
 	Query string
 	// Sort is SortNewest (the default) or SortDue.
@@ -320,9 +329,22 @@ type CaseChange struct {
 	PrevVersion int
 	// Messages are appended to the timeline.
 	Messages []*Message
-	// Attachment is recorded with the change, if any.
-	Attachment *Attachment
-	Audit      []*AuditEntry
+	// Attachment is recorded with the change, if any; Attachments are
+	// more (the files of a received mail).
+	Attachment  *Attachment
+	Attachments []*Attachment
+	Audit       []*AuditEntry
+	// Mails are queued in the outbox with the change.
+	Mails []*OutMail
+	// InMail, when set, is the received mail the change comes from: it
+	// takes InMailStatus in the same transaction, and the change is refused
+	// with ECONFLICT (code mail_processed) if another process has handled
+	// the mail already.
+	InMail       *InMail
+	InMailStatus InStatus
+
+	// reason explains a severity change in the mail that announces it.
+	reason string
 	// Timers replace the case's pending timers, when ReplaceTimers is set.
 	// A timer that has fired already is never created again.
 	Timers        []*Timer

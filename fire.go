@@ -59,7 +59,7 @@ func (s *Service) fireOnce(ctx context.Context, t *Timer) (string, error) {
 	}
 
 	ch := &CaseChange{Case: c, PrevVersion: c.Version}
-	prevStatus := c.Status
+	prev := *c
 	var outcome, noteKind, body string
 	switch t.Kind {
 	case TimerDowngrade:
@@ -91,7 +91,7 @@ func (s *Service) fireOnce(ctx context.Context, t *Timer) (string, error) {
 		// them on the timeline, customers do not.
 		ch.Messages = append(ch.Messages, &Message{Kind: MessageInternal, Body: body})
 	}
-	if err := s.finish(ctx, nil, ch, prevStatus, now, "sla."+string(t.Kind), map[string]any{"timer": t.ID, "due_at": t.DueAt}); err != nil {
+	if err := s.finish(ctx, nil, ch, prev, now, "sla."+string(t.Kind), map[string]any{"timer": t.ID, "due_at": t.DueAt}); err != nil {
 		return "", err
 	}
 	notes, err := s.notifyStaff(ctx, c, t, noteKind, body, now)

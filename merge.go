@@ -61,6 +61,7 @@ func (s *Service) Merge(ctx context.Context, actor *User, duplicateID, survivorI
 		detail := map[string]any{"duplicate": dup.ID, "survivor": surv.ID, "duplicate_status": dup.Status}
 
 		dch := &CaseChange{Case: dup, PrevVersion: dup.Version}
+		dprev, sprev := *dup, *surv
 		from := dup.Status
 		dup.Status, dup.MergedInto = StatusClosed, surv.ID
 		closed := now
@@ -68,13 +69,13 @@ func (s *Service) Merge(ctx context.Context, actor *User, duplicateID, survivorI
 		dch.Messages = append(dch.Messages,
 			&Message{Kind: MessageEvent, Body: fmt.Sprintf("merged into case #%d", surv.ID)},
 			transitionEvent(from, StatusClosed, "merged"))
-		if err := s.finish(ctx, actor, dch, from, now, "case.merge", detail); err != nil {
+		if err := s.finish(ctx, actor, dch, dprev, now, "case.merge", detail); err != nil {
 			return nil, fmt.Errorf("merge: %w", err)
 		}
 
 		sch := &CaseChange{Case: surv, PrevVersion: surv.Version}
 		sch.Messages = append(sch.Messages, &Message{Kind: MessageEvent, Body: fmt.Sprintf("case #%d merged into this case", dup.ID)})
-		if err := s.finish(ctx, actor, sch, surv.Status, now, "case.merge", detail); err != nil {
+		if err := s.finish(ctx, actor, sch, sprev, now, "case.merge", detail); err != nil {
 			return nil, fmt.Errorf("merge: %w", err)
 		}
 

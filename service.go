@@ -48,6 +48,11 @@ type Service struct {
 	SLA SLAConfig
 	// Passwords checks passwords at sign-in; nil disables it.
 	Passwords PasswordChecker
+	// Mail is how the desk addresses mail; without an Address it sends
+	// none.
+	Mail MailConfig
+	// WebhookConfig guards the webhooks organisation admins set.
+	WebhookConfig
 
 	// cache is shared by copies of the Service (the demo seeds through one
 	// with its own clock).
@@ -250,6 +255,12 @@ func Fingerprint(v any) string {
 // idempotency key, a repeated call returns the first call's case and
 // created=false.
 func (s *Service) OpenCase(ctx context.Context, actor *User, in NewCase, idemKey string) (c *Case, created bool, err error) {
+	return s.openCase(ctx, actor, in, idemKey, nil)
+}
+
+// openCase opens a case; extra, when not nil, adds to the change that
+// creates it (the mail a case opened by mail comes from, and its files).
+func (s *Service) openCase(ctx context.Context, actor *User, in NewCase, idemKey string, extra func(ch *CaseChange)) (c *Case, created bool, err error) {
 	if actor.IsStaff() {
 		return nil, false, Errorf(EFORBIDDEN, "customer_only", "cases are opened by the customer's admins; staff use the import")
 	}
@@ -265,8 +276,8 @@ func (s *Service) OpenCase(ctx context.Context, actor *User, in NewCase, idemKey
 	}
 	now := s.Clock.Now()
 	channel := "api"
-	if in.Channel == "portal" {
-		channel = "portal"
+	if in.Channel == "portal" || in.Channel == "email" {
+		channel = in.Channel
 	}
 	c = &Case{
 		OrgID: org.ID, Product: in.Product, Category: in.Category, Severity: in.Severity,
@@ -311,6 +322,15 @@ func (s *Service) OpenCase(ctx context.Context, actor *User, in NewCase, idemKey
 			Kind: MessageEvent, Body: "case opened", Channel: channel, AuthorID: actor.ID, CreatedAt: now,
 		}},
 		Audit: []*AuditEntry{s.audit(ctx, actor, org.ID, "case.open", "case", "", in)},
+	}
+	if s.mailOn() {
+		data := MailData{CaseTitle: c.Title, DueAt: c.FirstResponseDueAt}
+		if ch.Mails, err = s.caseMails(ctx, c, MailCaseOpened, data, true, now, org, actor); err != nil {
+			return nil, false, fmt.Errorf("open case: %w", err)
+		}
+	}
+	if extra != nil {
+		extra(ch)
 	}
 	var idem *Idempotency
 	if idemKey != "" {
@@ -539,12 +559,12 @@ func (s *Service) change(ctx context.Context, actor *User, id int64, action stri
 		}
 		now := s.Clock.Now()
 		ch := &CaseChange{Case: c, PrevVersion: c.Version}
-		prevStatus := c.Status
+		prev := *c
 		detail, err := fn(c, now, ch)
 		if err != nil {
 			return nil, err
 		}
-		if err := s.finish(ctx, actor, ch, prevStatus, now, action, detail); err != nil {
+		if err := s.finish(ctx, actor, ch, prev, now, action, detail); err != nil {
 			return nil, fmt.Errorf("%s: %w", action, err)
 		}
 		err = s.Store.UpdateCase(ctx, ch)
@@ -569,8 +589,9 @@ func (s *Service) change(ctx context.Context, actor *User, id int64, action stri
 // case enters or leaves action_required, starts or stops the next-response
 // clock on public replies, recomputes due times and timers, and adds the
 // audit entry.
-func (s *Service) finish(ctx context.Context, actor *User, ch *CaseChange, prevStatus Status, now time.Time, action string, detail any) error {
+func (s *Service) finish(ctx context.Context, actor *User, ch *CaseChange, prev Case, now time.Time, action string, detail any) error {
 	c := ch.Case
+	prevStatus := prev.Status
 	for _, m := range ch.Messages {
 		m.CaseID, m.OrgID, m.CreatedAt = c.ID, c.OrgID, now
 		switch {
@@ -615,6 +636,11 @@ func (s *Service) finish(ctx context.Context, actor *User, ch *CaseChange, prevS
 	c.Version = ch.PrevVersion + 1
 	c.UpdatedAt = now
 	ch.Audit = append(ch.Audit, s.audit(ctx, actor, c.OrgID, action, "case", fmt.Sprint(c.ID), detail))
+	mails, err := s.changeMails(ctx, actor, ch, prev, now)
+	if err != nil {
+		return err
+	}
+	ch.Mails = append(ch.Mails, mails...)
 	return nil
 }
 
@@ -658,16 +684,11 @@ func (s *Service) AddMessage(ctx context.Context, actor *User, caseID int64, r R
 				c.Status = StatusOpen
 			}
 		default:
-			switch c.Status {
-			case StatusActionRequired:
-				c.Status = StatusOpen
-				msgs = append(msgs, &Message{Kind: MessageEvent, Body: "status: action_required → open (customer replied)"})
-			case StatusResolved:
-				if err := s.reopen(c, now); err != nil {
-					return nil, err
-				}
-				msgs = append(msgs, &Message{Kind: MessageEvent, Body: "status: resolved → open (customer replied)"})
+			events, err := s.customerReplied(c, now)
+			if err != nil {
+				return nil, err
 			}
+			msgs = append(msgs, events...)
 		}
 		ch.Messages = append(ch.Messages, msgs...)
 		return map[string]any{"kind": kind}, nil
@@ -676,6 +697,23 @@ func (s *Service) AddMessage(ctx context.Context, actor *User, caseID int64, r R
 		return nil, err
 	}
 	return msg, nil
+}
+
+// customerReplied moves a case the customer answered: one waiting on them
+// goes back to open, and a resolved one reopens within the reopen window.
+// It returns the timeline events that record the move.
+func (s *Service) customerReplied(c *Case, now time.Time) ([]*Message, error) {
+	switch c.Status {
+	case StatusActionRequired:
+		c.Status = StatusOpen
+		return []*Message{{Kind: MessageEvent, Body: "status: action_required → open (customer replied)"}}, nil
+	case StatusResolved:
+		if err := s.reopen(c, now); err != nil {
+			return nil, err
+		}
+		return []*Message{{Kind: MessageEvent, Body: "status: resolved → open (customer replied)"}}, nil
+	}
+	return nil, nil
 }
 
 func (s *Service) reopen(c *Case, now time.Time) error {

@@ -400,6 +400,7 @@ func (s *Service) ChangeSeverity(ctx context.Context, actor *User, caseID int64,
 		}
 		from := c.Severity
 		c.Severity = sc.Severity
+		ch.reason = sc.Reason
 		ch.Messages = append(ch.Messages,
 			&Message{Kind: MessageEvent, Body: fmt.Sprintf("severity: %s → %s (%s)", from, sc.Severity, sc.Reason)})
 		return map[string]any{"from": from, "to": sc.Severity, "reason": sc.Reason}, nil

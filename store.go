@@ -14,6 +14,9 @@ type Store interface {
 	SessionStore
 	RatingStore
 	MergeStore
+	MailStore
+	HealthStore
+	WebhookStore
 	// Ping reports whether the store can serve requests.
 	Ping(ctx context.Context) error
 	Close() error

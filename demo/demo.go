@@ -309,5 +309,8 @@ func SeedScheme(ctx context.Context, svc *desk.Service, scheme string) error {
 	if err := writeCases(ctx, svc, now, users); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
+	if err := writeHealth(ctx, svc, now, users, orgIDs); err != nil {
+		return fmt.Errorf("demo: service health: %w", err)
+	}
 	return create(last)
 }

@@ -85,6 +85,56 @@ func TestSeed(t *testing.T) {
 	t.Run("logins", func(t *testing.T) { checkLogins(t, svc) })
 	t.Run("catalogue", func(t *testing.T) { checkCatalogue(t, svc) })
 	t.Run("rules", func(t *testing.T) { checkRules(t, svc) })
+	t.Run("health", func(t *testing.T) { checkHealth(t, svc) })
+}
+
+// checkHealth checks the status page's story: services with feature
+// groups, 90 days of incidents, one going on, one only Fabrikam sees, and
+// maintenance ahead.
+func checkHealth(t *testing.T, svc *desk.Service) {
+	ctx := context.Background()
+	comps, err := svc.Components(ctx)
+	if err != nil || len(comps) != len(components) {
+		t.Fatalf("components = %d, %v", len(comps), err)
+	}
+	now := svc.Clock.Now()
+	public, err := svc.Incidents(ctx, nil, now.Add(-desk.HealthHistory))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var active, maintenance, reported int
+	for _, inc := range public {
+		switch {
+		case inc.Kind == desk.KindMaintenance && inc.StartedAt.After(now):
+			maintenance++
+		case inc.Active(now) && inc.Kind == desk.KindIncident:
+			active++
+		}
+		if inc.Status == desk.IncidentReported {
+			reported++
+		}
+	}
+	if len(public) < 6 || active != 1 || maintenance != 1 || reported != 1 {
+		t.Fatalf("public incidents = %d (active %d, maintenance ahead %d, reported %d)", len(public), active, maintenance, reported)
+	}
+	st := desk.CurrentStatus(comps, public, now)
+	if st["chat"] != desk.ComponentDegraded || st["mail"] != desk.ComponentDegraded {
+		t.Fatalf("current status = %v", st)
+	}
+	if up := desk.Uptime("admin", public, now.Add(-desk.HealthHistory), now); up >= 1 || up < 0.99 {
+		t.Fatalf("admin uptime = %v", up)
+	}
+	fab, err := svc.Incidents(ctx, user(t, svc, "ada@fabrikam.example"), now.Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	con, err := svc.Incidents(ctx, user(t, svc, "carl@contoso.example"), now.Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fab) != len(con)+1 {
+		t.Fatalf("Fabrikam sees %d incidents, Contoso %d; want one more for Fabrikam", len(fab), len(con))
+	}
 }
 
 // TestSeedScheme seeds the demo with the 21Vianet scheme on both plans:

@@ -59,17 +59,17 @@ func decodePauses(s string) ([]desk.Pause, error) {
 func scanCase(s scanner) (*desk.Case, error) {
 	c := &desk.Case{}
 	var cat, sev, st, cm, outcome string
-	var assignee, firstResp, resolved, closed, frDue, nrDue, resDue, awaiting, mergedInto sql.NullInt64
+	var assignee, firstResp, resolved, closed, frDue, nrDue, resDue, awaiting, mergedInto, incident sql.NullInt64
 	var created, updated int64
 	var pauses string
 	err := s.Scan(&c.ID, &c.OrgID, &c.Product, &cat, &sev, &st, &c.Title, &c.Description, &c.Language,
 		&c.BusinessImpact, &cm, &c.ContactName, &c.ContactPhone, &c.ContactEmail, &c.Plan, &c.CreatedBy,
 		&assignee, &c.Team, &c.ThirdParty, &outcome, &c.Source, &created, &updated, &firstResp,
-		&resolved, &closed, &frDue, &nrDue, &resDue, &c.Version, &pauses, &awaiting, &mergedInto)
+		&resolved, &closed, &frDue, &nrDue, &resDue, &c.Version, &pauses, &awaiting, &mergedInto, &incident)
 	if err != nil {
 		return nil, err
 	}
-	c.AwaitingSince, c.MergedInto = fromNUS(awaiting), mergedInto.Int64
+	c.AwaitingSince, c.MergedInto, c.IncidentID = fromNUS(awaiting), mergedInto.Int64, incident.Int64
 	if c.Pauses, err = decodePauses(pauses); err != nil {
 		return nil, err
 	}
@@ -98,7 +98,23 @@ func (db *DB) insertCase(ctx context.Context, tx *Tx, ch *desk.CaseChange) error
 // insertRest writes what a change adds besides the case row.
 func (db *DB) insertRest(ctx context.Context, tx *Tx, ch *desk.CaseChange) error {
 	c := ch.Case
-	if a := ch.Attachment; a != nil {
+	if in := ch.InMail; in != nil {
+		res, err := tx.ExecContext(ctx, db.q.Get("finish-inbound-mail"), in.ID, string(ch.InMailStatus), in.Reason, c.ID)
+		if err != nil {
+			return fmt.Errorf("record received mail: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return &desk.Error{Kind: desk.ECONFLICT, Code: "mail_processed", Message: "the mail has been processed already"}
+		}
+		in.Status, in.CaseID = ch.InMailStatus, c.ID
+	}
+	atts := ch.Attachments
+	if ch.Attachment != nil {
+		atts = append([]*desk.Attachment{ch.Attachment}, atts...)
+	}
+	for _, a := range atts {
 		a.CaseID, a.OrgID = c.ID, c.OrgID
 		if _, err := tx.ExecContext(ctx, db.q.Get("insert-attachment"), a.ID, a.CaseID, a.OrgID, a.Name,
 			a.ContentType, a.Size, a.SHA256, a.UploadedBy, us(a.CreatedAt)); err != nil {
@@ -108,8 +124,19 @@ func (db *DB) insertRest(ctx context.Context, tx *Tx, ch *desk.CaseChange) error
 	for _, m := range ch.Messages {
 		m.CaseID, m.OrgID = c.ID, c.OrgID
 		if err := tx.QueryRowContext(ctx, db.q.Get("insert-message"), m.CaseID, m.OrgID, string(m.Kind),
-			nid(m.AuthorID), m.FromStaff, m.Body, m.Channel, m.AttachmentID, us(m.CreatedAt)).Scan(&m.ID); err != nil {
+			nid(m.AuthorID), m.FromStaff, m.Body, m.Channel, m.AttachmentID, us(m.CreatedAt), nid(m.MailID), m.FullBody).Scan(&m.ID); err != nil {
 			return fmt.Errorf("insert message: %w", err)
+		}
+	}
+	for _, m := range ch.Mails {
+		if m.CaseID == 0 {
+			m.CaseID = c.ID
+		}
+		if m.OrgID == 0 {
+			m.OrgID = c.OrgID
+		}
+		if err := db.insertOutMail(ctx, tx, m); err != nil {
+			return err
 		}
 	}
 	for _, a := range ch.Audit {
@@ -234,7 +261,7 @@ func (db *DB) updateCase(ctx context.Context, tx *Tx, ch *desk.CaseChange) error
 		c.Plan, nid(c.AssigneeID), c.Team, c.ThirdParty, string(c.Outcome), us(c.UpdatedAt),
 		nus(c.FirstResponseAt), nus(c.ResolvedAt), nus(c.ClosedAt), nus(c.FirstResponseDueAt),
 		nus(c.NextResponseDueAt), nus(c.ResolutionDueAt), c.Version, encodePauses(c.Pauses),
-		nus(c.AwaitingSince), nus(c.NextDueAt()))
+		nus(c.AwaitingSince), nus(c.NextDueAt()), nid(c.IncidentID))
 	if err != nil {
 		return fmt.Errorf("update case: %w", err)
 	}
@@ -394,6 +421,9 @@ func caseWhere(scope desk.Scope, f desk.CaseFilter) (where []string, arg func(v 
 	if f.Language != "" {
 		where = append(where, "language = "+arg(f.Language))
 	}
+	if f.IncidentID != 0 {
+		where = append(where, "incident_id = "+arg(f.IncidentID))
+	}
 	if f.Team != "" {
 		where = append(where, "team = "+arg(f.Team))
 	}
@@ -451,8 +481,10 @@ func scanMessage(s scanner) (*desk.Message, error) {
 	var kind string
 	var author sql.NullInt64
 	var created int64
-	err := s.Scan(&m.ID, &m.CaseID, &m.OrgID, &kind, &author, &m.FromStaff, &m.Body, &m.Channel, &m.AttachmentID, &created)
-	m.Kind, m.AuthorID, m.CreatedAt = desk.MessageKind(kind), author.Int64, fromUS(created)
+	var mailID sql.NullInt64
+	err := s.Scan(&m.ID, &m.CaseID, &m.OrgID, &kind, &author, &m.FromStaff, &m.Body, &m.Channel, &m.AttachmentID, &created,
+		&mailID, &m.FullBody)
+	m.Kind, m.AuthorID, m.CreatedAt, m.MailID = desk.MessageKind(kind), author.Int64, fromUS(created), mailID.Int64
 	return m, err
 }
 

@@ -46,6 +46,12 @@ func Run(t *testing.T, newStore func(t *testing.T) desk.Store) {
 		{"QueueFilters", testQueueFilters},
 		{"CountCases", testCountCases},
 		{"Merge", testMerge},
+		{"Outbox", testOutbox},
+		{"OutboxConcurrentClaims", testOutboxConcurrentClaims},
+		{"InboundMail", testInboundMail},
+		{"FailingAddresses", testFailingAddresses},
+		{"Health", testHealth},
+		{"Webhooks", testWebhooks},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -29,6 +29,13 @@ var consoleRoutes = []route{
 	{"POST /console/cases/{id}/assign", staffOnly, (*Server).consoleAssign},
 	{"POST /console/cases/{id}/resolve", staffOnly, (*Server).consoleResolve},
 	{"POST /console/cases/{id}/merge", staffOnly, (*Server).consoleMerge},
+	{"POST /console/cases/{id}/incident", staffOnly, (*Server).consoleIncident},
+	{"GET /console/incidents", staffOnly, (*Server).consoleIncidents},
+	{"GET /console/incidents/new", staffOnly, (*Server).consoleNewIncident},
+	{"POST /console/incidents", staffOnly, (*Server).consoleCreateIncident},
+	{"GET /console/incidents/{id}", staffOnly, (*Server).consoleIncidentPage},
+	{"POST /console/incidents/{id}/posts", staffOnly, (*Server).consoleIncidentPost},
+	{"POST /console/incidents/{id}/report", staffOnly, (*Server).consoleIncidentReport},
 }
 
 // atRiskWindow is how far ahead the "at risk" queue looks: a case whose

@@ -38,6 +38,11 @@ type caseData struct {
 	// cases merged into this one.
 	MergedInto *desk.Case
 	Duplicates []*desk.Case
+	// Incident is the incident the case is linked to; Incidents those it
+	// may be linked to: going on, or ended in the last week, and visible
+	// to the case's organisation.
+	Incident  *desk.Incident
+	Incidents []*desk.Incident
 	// Choices of the forms.
 	Assignees  []option
 	Macros     []option
@@ -103,6 +108,10 @@ type entryView struct {
 	At  time.Time
 	// Link and LinkText point to another case or to a file.
 	Link, LinkText string
+	// FullBody is the whole text of a mail reply whose Text leaves out
+	// the quoted history; MailID the received mail the entry came from.
+	FullBody string
+	MailID   int64
 }
 
 // slaView is one SLA target of the case.
@@ -133,7 +142,7 @@ func (s *Server) consoleCase(w http.ResponseWriter, r *http.Request, p *Page) er
 // flashKeys are the confirmations a form's redirect may ask for.
 var flashKeys = map[string]bool{
 	"reply": true, "note": true, "request_info": true, "severity": true, "escalate": true,
-	"assign": true, "resolve": true, "merged": true,
+	"assign": true, "resolve": true, "merged": true, "incident_linked": true, "incident_unlinked": true,
 }
 
 // pathCaseID reads the case id of the path; an id that is no number is a
@@ -265,6 +274,21 @@ func (s *Server) loadCase(ctx context.Context, p *Page, id int64) (*caseData, er
 	if d.Duplicates, err = svc.Duplicates(ctx, u, id); err != nil {
 		return nil, err
 	}
+	incs, err := svc.Incidents(ctx, u, d.Now.Add(-7*24*time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	for _, inc := range incs {
+		if inc.ID == c.IncidentID {
+			d.Incident = inc
+		}
+		if inc.VisibleTo(c.OrgID) && inc.Kind != desk.KindMaintenance {
+			d.Incidents = append(d.Incidents, inc)
+		}
+	}
+	if c.IncidentID != 0 && d.Incident == nil {
+		d.Incident, _ = svc.Incident(ctx, u, c.IncidentID)
+	}
 
 	for _, m := range desk.BuiltinMacros() {
 		d.Macros = append(d.Macros, option{Value: m.ID, Label: m.TitleIn(p.L.Lang)})
@@ -323,6 +347,7 @@ var (
 	reThirdParty = regexp.MustCompile(`^escalated to third party (.+)$`)
 	reMergedInto = regexp.MustCompile(`^merged into case #(\d+)$`)
 	reMergedFrom = regexp.MustCompile(`^case #(\d+) merged into this case$`)
+	reIncident   = regexp.MustCompile(`^linked to incident #(\d+): (.*)$`)
 	reSLANote    = regexp.MustCompile(`^SLA (warning|breached): (the first response|the next response|resolution) (?:is|was) due at (\S+)$`)
 )
 
@@ -342,7 +367,8 @@ var statusReasons = map[string]string{
 // entry turns a timeline message into what the console shows.
 func (s *Server) entry(p *Page, m *desk.Message, names map[int64]string, files map[string]*desk.Attachment) entryView {
 	l := p.L
-	e := entryView{ID: m.ID, Kind: m.Kind, FromStaff: m.FromStaff, Text: m.Body, At: m.CreatedAt}
+	e := entryView{ID: m.ID, Kind: m.Kind, FromStaff: m.FromStaff, Text: m.Body, At: m.CreatedAt,
+		FullBody: m.FullBody, MailID: m.MailID}
 	if key := "console.via." + m.Channel; m.Kind != desk.MessageEvent && l.Has(key) {
 		e.Via = l.T(key)
 	}
@@ -415,6 +441,11 @@ func (s *Server) entry(p *Page, m *desk.Message, names map[int64]string, files m
 			id := reMergedInto.FindStringSubmatch(b)[1]
 			e.Text = l.T("console.event.merged_into", "id", id)
 			caseLink(id)
+		case b == "unlinked from incident":
+			e.Text = l.T("console.event.incident_unlinked")
+		case reIncident.MatchString(b):
+			x := reIncident.FindStringSubmatch(b)
+			e.Text = l.T("console.event.incident_linked", "id", x[1], "title", x[2])
 		case reMergedFrom.MatchString(b):
 			id := reMergedFrom.FindStringSubmatch(b)[1]
 			e.Text = l.T("console.event.merged_from", "id", id)

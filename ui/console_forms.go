@@ -44,6 +44,7 @@ var formFields = map[string]map[string]string{
 	"assign":       {"assignee_id": "assignee"},
 	"resolve":      {"outcome": "outcome", "body": "body"},
 	"merge":        {"into": "into"},
+	"incident":     {"incident": "incident"},
 }
 
 // formLevel is the pseudo-field of a problem with the whole form rather
@@ -227,6 +228,25 @@ func (s *Server) consoleResolve(w http.ResponseWriter, r *http.Request, p *Page)
 
 // consoleMerge merges this case, a duplicate, into the case named in the
 // form, and leads to the survivor, where the work goes on.
+// consoleIncident links the case to an incident, or unlinks it.
+func (s *Server) consoleIncident(w http.ResponseWriter, r *http.Request, p *Page) error {
+	id, f, err := caseForm(w, r)
+	if err != nil {
+		return err
+	}
+	inc, perr := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(f.Get("incident")), "#"), 10, 64)
+	if perr != nil || inc < 0 {
+		f.Fail("incident", "console.error.invalid_incident")
+		return s.renderForm(w, r, p, id, "incident", f)
+	}
+	_, err = s.Service.LinkIncident(r.Context(), p.User, id, inc)
+	flash := "incident_linked"
+	if inc == 0 {
+		flash = "incident_unlinked"
+	}
+	return s.done(w, r, p, id, "incident", f, err, flash, 0)
+}
+
 func (s *Server) consoleMerge(w http.ResponseWriter, r *http.Request, p *Page) error {
 	id, f, err := caseForm(w, r)
 	if err != nil {

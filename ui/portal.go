@@ -44,6 +44,8 @@ type homeData struct {
 	// Waiting are the open cases waiting on the organisation; Open the
 	// other open ones.
 	Waiting, Open []portalCaseRow
+	// Health is the service health of the organisation's products.
+	Health *desk.HealthView
 }
 
 // upgradeView is a subscription without support and the plan that adds it.
@@ -74,6 +76,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, p *Page) error {
 		SupportIncluded: opts.SupportIncluded(),
 		Upgrades:        upgrades(opts),
 		Admins:          admins(opts),
+	}
+	if d.Health, err = s.Service.OrgHealth(r.Context(), p.User); err != nil {
+		return err
 	}
 	if d.CanContact && d.SupportIncluded {
 		// Cases waiting on the organisation come first: until the admin

@@ -32,16 +32,19 @@ type casePageData struct {
 	// Request is what the agent asked when the case waits on the
 	// customer, and RequestAt when.
 	Request, RequestAt string
-	Timeline           []portalEntry
-	Attachments        []portalFileView
-	CanReply           bool
-	CanClose           bool
-	CanReopen          bool
-	CanRate            bool
-	Rating             *ratingView
-	Scores             []portalChoice
-	MaxBytes           int64
-	MaxSize            string
+	// MergedInto is the case this one was merged into, as a duplicate;
+	// nil when it was not.
+	MergedInto  *desk.Case
+	Timeline    []portalEntry
+	Attachments []portalFileView
+	CanReply    bool
+	CanClose    bool
+	CanReopen   bool
+	CanRate     bool
+	Rating      *ratingView
+	Scores      []portalChoice
+	MaxBytes    int64
+	MaxSize     string
 }
 
 // portalEntry is one entry of a case's timeline as the customer sees
@@ -55,6 +58,10 @@ type portalEntry struct {
 	ISO       string
 	Body      string
 	File      *portalFileView
+	// FullBody is the whole text of a reply by e-mail whose Body leaves
+	// out the quoted history; ByEmail is set for what came by e-mail.
+	FullBody string
+	ByEmail  bool
 }
 
 // portalFileView is a file of a case, ready to list.
@@ -128,6 +135,13 @@ func (s *Server) renderPortalCase(w http.ResponseWriter, r *http.Request, p *Pag
 		d.ProductName = c.Product
 	}
 	d.SLA, d.Late = slaText(l, now, c)
+	if c.MergedInto != 0 {
+		// The survivor belongs to the same organisation; if it cannot be
+		// read, the notice still names it.
+		if d.MergedInto, err = s.Service.Case(ctx, p.User, c.MergedInto); err != nil {
+			d.MergedInto = &desk.Case{ID: c.MergedInto}
+		}
+	}
 	byID := map[string]*portalFileView{}
 	for _, a := range atts {
 		v := portalFileView{Name: a.Name, Size: portalSize(l, a.Size), By: names[a.UploadedBy], At: l.DateTime(a.CreatedAt),
@@ -140,7 +154,11 @@ func (s *Server) renderPortalCase(w http.ResponseWriter, r *http.Request, p *Pag
 			continue // the desk leaves them out already; never show one here
 		}
 		e := portalEntry{Kind: m.Kind, FromStaff: m.FromStaff, At: l.DateTime(m.CreatedAt),
-			ISO: m.CreatedAt.UTC().Format(time.RFC3339), Body: m.Body, Author: names[m.AuthorID]}
+			ISO: m.CreatedAt.UTC().Format(time.RFC3339), Body: m.Body, Author: names[m.AuthorID],
+			ByEmail: m.Channel == "email" && m.Kind != desk.MessageEvent}
+		if m.Kind == desk.MessagePublic {
+			e.FullBody = m.FullBody
+		}
 		switch m.Kind {
 		case desk.MessageEvent:
 			e.Body = s.eventText(l, m.Body)

@@ -27,6 +27,9 @@ type helpData struct {
 	Article  *articleView
 	// Contact is how the reader can go on from the articles.
 	Contact contactView
+	// Incidents are the known issues going on with the reader's services:
+	// what the reader describes may be one of them.
+	Incidents []*desk.Incident
 }
 
 // articleView is a help article ready to show.
@@ -103,6 +106,11 @@ func (s *Server) helpSearch(w http.ResponseWriter, r *http.Request, p *Page) err
 	if d.Contact, err = s.portalContact(r, p, q); err != nil {
 		return err
 	}
+	h, err := s.Service.OrgHealth(r.Context(), p.User)
+	if err != nil {
+		return err
+	}
+	d.Incidents = h.Incidents
 	p.Data = d
 	return s.render(w, r, http.StatusOK, "portal_help", p)
 }

@@ -79,6 +79,9 @@ type caseFormData struct {
 	// Current the one for the chosen product and level.
 	Waits   []waitTable
 	Current string
+	// Incidents are the known issues going on with the organisation's
+	// services, shown before the form: the case may be one of them.
+	Incidents []*desk.Incident
 	// MethodNotes say how the answer comes for each contact method.
 	MethodNotes []portalChoice
 	// Related are open cases that look like the new one; when set, the
@@ -188,6 +191,11 @@ func (s *Server) renderCaseForm(w http.ResponseWriter, r *http.Request, p *Page,
 	if with != nil {
 		with(d)
 	}
+	h, err := s.Service.OrgHealth(r.Context(), p.User)
+	if err != nil {
+		return err
+	}
+	d.Incidents = h.Incidents
 	p.Title, p.Form, p.Data = "portal.new.title", f, d
 	return s.render(w, r, status, "portal_case_new", p)
 }

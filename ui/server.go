@@ -33,6 +33,14 @@ type Server struct {
 	// (A, B, C; the Microsoft seeds), "p" (P1–P4; the Google seed) or
 	// "hnl" (High, Normal, Low; the Workplace seed). Empty means "abc".
 	SeverityScheme string
+	// MailPreview renders an outgoing mail as its recipient gets it: the
+	// subject line and the plain-text and HTML bodies (notify.Renderer's
+	// Render). Nil means the console's mail pages say that no preview is
+	// available.
+	MailPreview func(m *desk.OutMail) (subject, text, html string, err error)
+	// MailCapture is set when the desk keeps mail in the outbox instead of
+	// sending it (the demo's capture mode); the outbox page says so.
+	MailCapture bool
 
 	pages   map[string]*template.Template
 	limiter limiter
@@ -174,6 +182,9 @@ func (s *Server) page(rt route) http.Handler {
 			s.renderError(w, r, desk.Errorf(desk.EFORBIDDEN, "staff_only", "vendor staff only"))
 			return
 		}
+		if u != nil && u.IsStaff() && r.Method == http.MethodGet {
+			p.MailHeld = s.mailHeld(r, p)
+		}
 		if err := rt.handle(s, w, r, p); err != nil {
 			s.renderError(w, r, err)
 		}
@@ -195,6 +206,10 @@ type Page struct {
 	Flash string
 	// Languages is the language picker's choice.
 	Languages []string
+	// MailHeld is the number of quarantined mails waiting for staff's
+	// review, in the reader's digits, for the console's navigation; ""
+	// when there is none.
+	MailHeld string
 }
 
 // newPage picks the reader's language: an explicit choice (the lang

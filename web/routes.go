@@ -54,4 +54,10 @@ var routes = []route{
 	{"GET", "/api/v1/sla-policies", false, (*Server).listSLAPolicies},
 	{"PUT", "/api/v1/sla-policies", false, (*Server).putSLAPolicy},
 	{"GET", "/api/v1/notifications", false, (*Server).notifications},
+
+	{"POST", "/api/v1/webhooks", false, (*Server).createWebhook},
+	{"GET", "/api/v1/webhooks", false, (*Server).listWebhooks},
+	{"DELETE", "/api/v1/webhooks/{id}", false, (*Server).deleteWebhook},
+	{"POST", "/api/v1/webhooks/{id}/test", false, (*Server).testWebhook},
+	{"GET", "/api/v1/webhooks/{id}/deliveries", false, (*Server).webhookDeliveries},
 }

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -25,8 +26,10 @@ import (
 	"desk/passwd"
 	"desk/postgres"
 	"desk/sqlite"
+	"desk/status"
 	"desk/ui"
 	"desk/web"
+	"desk/webhook"
 )
 
 // store is a desk.Store that can migrate its schema.
@@ -73,6 +76,10 @@ type App struct {
 	// stopJobs ends the background jobs; jobsDone closes when they have.
 	stopJobs context.CancelFunc
 	jobsDone chan struct{}
+	mail     *mailParts
+	// status is the public status page, served from a snapshot that a
+	// background job keeps current.
+	status *status.Page
 }
 
 // Open opens the store, seeds demo data if configured and starts listening.
@@ -94,6 +101,9 @@ func (a *App) Open(ctx context.Context) error {
 	a.Service = desk.NewService(s, a.Blobs, eventbus.New(), desk.SystemClock{})
 	a.Service.AttachmentLimit = a.Config.AttachmentLimit
 	a.Service.Passwords = passwd.Checker{}
+	// Webhook destinations are vetted when saved; the sending client
+	// checks every connection again (package webhook).
+	a.Service.CheckURL = webhook.CheckURL
 	if h, err := passwd.Hash("no user has this password"); err == nil {
 		desk.SetDummyHash(h)
 	}
@@ -102,16 +112,39 @@ func (a *App) Open(ctx context.Context) error {
 	if _, err := a.Service.SeedCalendars(ctx); err != nil {
 		return err
 	}
+	if a.ln, err = net.Listen("tcp", a.Config.Addr); err != nil {
+		return err
+	}
+	if err := a.openMail(a.URL()); err != nil {
+		return err
+	}
+	// Seeding after the mail set-up gives the demo's capture page the
+	// notifications its cases caused.
 	if a.Config.Demo {
 		if err := demo.SeedScheme(ctx, a.Service, a.Config.SLAScheme); err != nil {
 			return fmt.Errorf("seed demo data: %w", err)
 		}
 	}
+	a.status = &status.Page{Service: a.Service, Bus: a.Service.Bus, Logger: a.Logger,
+		BaseURL: a.Service.Mail.BaseURL, Name: "Supportdesk"}
+	if a.status.BaseURL == "" {
+		a.status.BaseURL = a.URL()
+	}
+	// A first snapshot now, so that the page answers even before the jobs
+	// start; StartJobs keeps it current.
+	if err := a.status.Rebuild(ctx); err != nil {
+		return err
+	}
+	statusPage := a.status.Handler()
 	api := (&web.Server{Service: a.Service, Store: s, Logger: a.Logger}).Handler()
 	pages := (&ui.Server{Service: a.Service, Logger: a.Logger, Secure: a.Config.Secure,
-		SeverityScheme: severityLabels(a.Config.SLAScheme)}).Handler()
+		SeverityScheme: severityLabels(a.Config.SLAScheme),
+		MailPreview:    a.mail.preview(a.Service.Mail), MailCapture: a.mail.capture}).Handler()
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api)
+	mux.Handle("/api/v2/", statusPage)
+	mux.Handle("/status", statusPage)
+	mux.Handle("/status/", statusPage)
 	mux.Handle("/healthz", api)
 	mux.Handle("/readyz", api)
 	mux.Handle("/", pages)
@@ -123,9 +156,6 @@ func (a *App) Open(ctx context.Context) error {
 		ReadTimeout: 5 * time.Minute,
 		IdleTimeout: 2 * time.Minute,
 		ErrorLog:    slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
-	}
-	if a.ln, err = net.Listen("tcp", a.Config.Addr); err != nil {
-		return err
 	}
 	return nil
 }
@@ -142,17 +172,35 @@ func severityLabels(scheme string) string {
 // URL returns the address the node serves on.
 func (a *App) URL() string { return "http://" + a.ln.Addr().String() }
 
-// StartJobs starts the background jobs (the SLA timer sweeper) until
-// Close.
+// StartJobs starts the background jobs (the SLA timer sweeper, the
+// outbox worker, the inbound mail listener and poller) until Close.
 func (a *App) StartJobs() {
 	ctx, cancel := context.WithCancel(context.Background())
 	a.stopJobs, a.jobsDone = cancel, make(chan struct{})
 	sw := jobs.New(a.Service, a.Logger)
+	var wg sync.WaitGroup
+	wg.Go(func() { sw.Run(ctx) })
+	if a.mail != nil {
+		wg.Go(func() { a.mail.run(ctx, a) })
+	}
+	host, _ := os.Hostname()
+	hooks := &webhook.Worker{Store: a.Store, Clock: desk.SystemClock{}, Logger: a.Logger,
+		Owner: fmt.Sprintf("%s:%d", host, os.Getpid())}
+	wg.Go(func() { hooks.Run(ctx, webhookInterval) })
+	if a.status != nil {
+		if err := a.status.Start(ctx); err != nil {
+			a.Logger.Error("status page", "err", err)
+		}
+	}
 	go func() {
-		defer close(a.jobsDone)
-		sw.Run(ctx)
+		wg.Wait()
+		close(a.jobsDone)
 	}()
 }
+
+// webhookInterval is how often the webhook queue is polled for deliveries
+// that have come due.
+const webhookInterval = 5 * time.Second
 
 // Serve serves requests until Shutdown.
 func (a *App) Serve() error {
@@ -176,6 +224,8 @@ func (a *App) Close() error {
 	if a.stopJobs != nil {
 		a.stopJobs()
 		<-a.jobsDone
+	} else if a.mail != nil && a.mail.smtp != nil {
+		errs = append(errs, a.mail.smtp.ln.Close())
 	}
 	if a.Blobs != nil {
 		errs = append(errs, a.Blobs.Close())
@@ -202,6 +252,15 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 	fmt.Fprintf(stdout, "Supportdesk is serving on %s (%s)\n", a.URL(), store)
 	fmt.Fprintf(stdout, "Sign in at %s/login (customers: support portal; staff: agent console)\n", a.URL())
 	fmt.Fprintf(stdout, "API description: %s/api/v1/openapi.json\n", a.URL())
+	fmt.Fprintf(stdout, "Status page: %s/status (feeds and /api/v2/summary.json; no sign-in)\n", a.URL())
+	if a.mail.capture {
+		fmt.Fprintf(stdout, "Mail: capture mode, outgoing mail is kept for staff at %s/console/mail (set --smtp to send)\n", a.URL())
+	} else {
+		fmt.Fprintf(stdout, "Mail: sending through %s\n", redact(cfg.Mail.SMTP))
+	}
+	if a.mail.smtp != nil {
+		fmt.Fprintf(stdout, "Mail: receiving SMTP for %s on %s\n", cfg.Mail.Address, a.mail.smtp.ln.Addr())
+	}
 	if cfg.Demo {
 		if err := printDemoLogins(ctx, a, stdout); err != nil {
 			a.Close()

@@ -16,7 +16,7 @@ UPDATE cases SET product = $3, category = $4, severity = $5, status = $6, title 
 	team = $17, third_party = $18, outcome = $19, updated_at = $20, first_response_at = $21,
 	resolved_at = $22, closed_at = $23, first_response_due_at = $24, next_response_due_at = $25,
 	resolution_due_at = $26, version = $27, pauses = $28, awaiting_since = $29,
-	next_due_at = $30
+	next_due_at = $30, incident_id = $31
 WHERE id = $1 AND version = $2;
 
 -- name: case-columns
@@ -24,16 +24,17 @@ id, org_id, product, category, severity, status, title, description, language, b
 	contact_method, contact_name, contact_phone, contact_email, plan, created_by, assignee_id, team,
 	third_party, outcome, source, created_at, updated_at, first_response_at, resolved_at, closed_at,
 	first_response_due_at, next_response_due_at, resolution_due_at, version, pauses, awaiting_since,
-	merged_into
+	merged_into, incident_id
 
 -- name: insert-message
-INSERT INTO messages (case_id, org_id, kind, author_id, from_staff, body, channel, attachment_id, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id;
+INSERT INTO messages (case_id, org_id, kind, author_id, from_staff, body, channel, attachment_id, created_at, mail_id, full_body)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id;
 
 -- name: list-messages
 -- Internal notes only when $3 allows them; the organisation check comes
 -- from the scope in $2 (0 for all).
-SELECT m.id, m.case_id, m.org_id, m.kind, m.author_id, m.from_staff, m.body, m.channel, m.attachment_id, m.created_at
+SELECT m.id, m.case_id, m.org_id, m.kind, m.author_id, m.from_staff, m.body, m.channel, m.attachment_id, m.created_at,
+	m.mail_id, m.full_body
 FROM messages m
 WHERE m.case_id = $1 AND ($2 = 0 OR m.org_id = $2) AND ($3 OR m.kind <> 'internal')
 ORDER BY m.id;
