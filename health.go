@@ -222,7 +222,9 @@ func (s *Service) PutComponent(ctx context.Context, actor *User, c Component) (*
 	if err := s.Store.PutComponent(ctx, &c); err != nil {
 		return nil, err
 	}
-	s.publishHealth(ctx)
+	if s.Bus != nil {
+		s.Bus.Publish(ctx, Event{Type: EventComponentsChanged, At: s.Clock.Now()})
+	}
 	return &c, nil
 }
 
@@ -472,8 +474,16 @@ func (s *Service) publishHealth(ctx context.Context) {
 	}
 }
 
-// EventHealthChanged is published when a component or incident changes.
-const EventHealthChanged = "health.changed"
+// Events of service health. They are separate so that a status page
+// reloads the list of components only when it changed: an incident's
+// publish then costs the page one store query.
+const (
+	// EventHealthChanged is published when an incident changes.
+	EventHealthChanged = "health.changed"
+	// EventComponentsChanged is published when a service or feature group
+	// is added or changed.
+	EventComponentsChanged = "health.components_changed"
+)
 
 // Incident returns an incident the actor may see: staff see all, the
 // customer side the public ones and those limited to its organisation.

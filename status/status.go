@@ -9,8 +9,9 @@
 // slow or down. So requests never touch the store. A Page keeps a snapshot
 // in memory in which every response is already rendered to bytes, with
 // its ETag and a gzip variant; a request picks one and writes it. The
-// snapshot is rebuilt in the background, from one incident query (and the
-// component list), whenever the service publishes EventHealthChanged and
+// snapshot is rebuilt in the background, from one incident query, whenever
+// the service publishes EventHealthChanged (EventComponentsChanged also
+// reloads the component list), and
 // once a minute so that maintenance windows open and close and day cells
 // roll over without a publish. A rebuild that fails leaves the previous
 // snapshot in place and is logged.
@@ -126,8 +127,11 @@ func (p *Page) watch(ctx context.Context, events <-chan desk.Event, stop func(),
 				events = nil
 				continue
 			}
-			if e.Type == desk.EventHealthChanged {
+			switch e.Type {
+			case desk.EventComponentsChanged:
 				p.stale.Store(true)
+				request()
+			case desk.EventHealthChanged:
 				request()
 			}
 		case <-tick.C:

@@ -808,3 +808,48 @@ func TestFeeds(t *testing.T) {
 		t.Fatalf("atom entries = %+v", atom.Entries)
 	}
 }
+
+// TestOneQueryPerPublish checks the cost of a publish on a running page:
+// an incident post costs one store query (the incidents; the component
+// list is kept), and a changed component reloads the components too.
+func TestOneQueryPerPublish(t *testing.T) {
+	e := newEnv(t)
+	e.page.Bus = e.bus
+	inc := e.incident(desk.NewIncident{Title: "Calendar sync slow", Public: true,
+		Affected: []desk.Affected{{Component: "mail"}}, Body: "Investigating."})
+	ctx, cancel := context.WithCancel(e.ctx)
+	t.Cleanup(cancel)
+	if err := e.page.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitFor := func(text string) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for !strings.Contains(body(t, e.get("/status")), text) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%q did not appear after the publish", text)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	// Holding the page's lock keeps its rebuild waiting until the post's
+	// own store queries are done, so that the counts are the rebuild's.
+	e.page.mu.Lock()
+	e.post(inc.ID, desk.IncidentUpdate{Status: desk.IncidentIdentified, Body: "A stuck index job."})
+	e.store.reset()
+	e.page.mu.Unlock()
+	waitFor("A stuck index job.")
+	if i, c := e.store.incidents.Load(), e.store.components.Load(); i != 1 || c != 0 {
+		t.Errorf("a post's rebuild made %d incident and %d component queries, want 1 and 0", i, c)
+	}
+	e.page.mu.Lock()
+	if _, err := e.svc.PutComponent(e.ctx, e.stan, desk.Component{Code: "forms", Name: "Forms and surveys"}); err != nil {
+		t.Fatal(err)
+	}
+	e.store.reset()
+	e.page.mu.Unlock()
+	waitFor("Forms and surveys")
+	if c := e.store.components.Load(); c != 1 {
+		t.Errorf("a component change's rebuild made %d component queries, want 1", c)
+	}
+}
