@@ -10,9 +10,16 @@ import (
 
 // CatalogueCacheTTL is how long a node uses a stored calendar before it
 // reads it from the store again. Changes made through this node's Service
-// are seen at once; other nodes see them within this time. Calendars change
-// rarely, and parsing one costs more than the case change that needs it.
+// are seen at once; on a bus that reaches the other nodes (PostgreSQL),
+// FollowCatalogue makes them drop their copies at once too, and this time
+// is only the safety net for an announcement that was lost. Calendars
+// change rarely, and parsing one costs more than the case change that
+// needs it.
 const CatalogueCacheTTL = 10 * time.Second
+
+// EventCatalogueChanged is published after a calendar or SLA policy
+// changes, so that every node drops its cached catalogue (FollowCatalogue).
+const EventCatalogueChanged = "catalogue.changed"
 
 // catalogueCache keeps what every case change reads and rarely changes. It
 // is shared by copies of the Service.
@@ -28,6 +35,10 @@ func newCatalogueCache() *catalogueCache { return &catalogueCache{} }
 type ttlCache[V any] struct {
 	mu sync.Mutex
 	m  map[string]ttlEntry[V]
+	// gen counts drops. A value read from the store is cached only if no
+	// drop happened while it was read, so that a slow read that began
+	// before a change cannot put the old value back after the drop.
+	gen uint64
 }
 
 type ttlEntry[V any] struct {
@@ -46,9 +57,20 @@ func (c *ttlCache[V]) get(key string, now time.Time) (V, bool) {
 	return e.v, true
 }
 
-func (c *ttlCache[V]) put(key string, v V, now time.Time) {
+// generation returns the drop count to pass to put, taken before reading
+// the store.
+func (c *ttlCache[V]) generation() uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.gen
+}
+
+func (c *ttlCache[V]) put(key string, v V, now time.Time, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
 	if c.m == nil {
 		c.m = map[string]ttlEntry[V]{}
 	}
@@ -59,12 +81,14 @@ func (c *ttlCache[V]) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	clear(c.m)
+	c.gen++
 }
 
 func (c *ttlCache[V]) forget(key string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.m, key)
+	c.gen++
 }
 
 // plan returns a plan, from the cache while fresh.
@@ -73,11 +97,12 @@ func (s *Service) plan(ctx context.Context, code string) (*Plan, error) {
 	if p, ok := s.cache.plans.get(code, now); ok {
 		return p, nil
 	}
+	gen := s.cache.plans.generation()
 	p, err := s.Store.Plan(ctx, code)
 	if err != nil {
 		return nil, err
 	}
-	s.cache.plans.put(code, p, now)
+	s.cache.plans.put(code, p, now, gen)
 	return p, nil
 }
 
@@ -92,15 +117,16 @@ func (s *Service) slaPolicy(ctx context.Context, plan string, sev Severity) (*SL
 		}
 		return p, nil
 	}
+	gen := s.cache.policies.generation()
 	p, err := s.Store.SLAPolicy(ctx, plan, sev)
 	if ErrorKind(err) == ENOTFOUND {
-		s.cache.policies.put(key, nil, now)
+		s.cache.policies.put(key, nil, now, gen)
 		return nil, err
 	}
 	if err != nil {
 		return nil, err
 	}
-	s.cache.policies.put(key, p, now)
+	s.cache.policies.put(key, p, now, gen)
 	return p, nil
 }
 
@@ -112,4 +138,38 @@ func (s *Service) ForgetCatalogue() {
 	s.cache.plans.clear()
 	s.cache.policies.clear()
 	s.cache.cals.clear()
+}
+
+// FollowCatalogue drops the cached catalogue whenever the bus announces a
+// change to it, made on this node or, through a bus shared by several
+// nodes, on another (EventCatalogueChanged), or when the bus may have
+// missed announcements (EventResync). It returns when ctx ends or the bus
+// ends the subscription. Run it once per node; without it, other nodes'
+// changes are seen within CatalogueCacheTTL.
+func (s *Service) FollowCatalogue(ctx context.Context) {
+	if s.Bus == nil {
+		return
+	}
+	events, stop := s.Bus.Subscribe()
+	defer stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case e, ok := <-events:
+			if !ok {
+				return
+			}
+			if e.Type == EventCatalogueChanged || e.Type == EventResync {
+				s.ForgetCatalogue()
+			}
+		}
+	}
+}
+
+// publishCatalogue announces a committed change to the catalogue.
+func (s *Service) publishCatalogue(ctx context.Context) {
+	if s.Bus != nil {
+		s.Bus.Publish(ctx, Event{Type: EventCatalogueChanged, At: s.Clock.Now()})
+	}
 }

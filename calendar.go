@@ -124,6 +124,7 @@ func (s *Service) PutCalendar(ctx context.Context, actor *User, c *bizhours.Cale
 		return fmt.Errorf("put calendar %s: %w", c.Name, err)
 	}
 	s.cache.cals.forget(c.Name)
+	s.publishCatalogue(ctx)
 	return s.Store.AppendAudit(ctx, s.audit(ctx, actor, 0, "calendar.put", "calendar", c.Name, c))
 }
 
@@ -173,9 +174,10 @@ func (s *Service) calendar(ctx context.Context, name, tz string) (*bizhours.Cale
 	if c, ok := s.cache.cals.get(name, s.Clock.Now()); ok {
 		return c, nil
 	}
+	gen := s.cache.cals.generation()
 	c, err := s.Store.Calendar(ctx, name)
 	if err == nil {
-		s.cache.cals.put(name, c, s.Clock.Now())
+		s.cache.cals.put(name, c, s.Clock.Now(), gen)
 	}
 	if ErrorKind(err) == ENOTFOUND {
 		if b, berr := bizhours.Named(name, tz); berr == nil {

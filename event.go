@@ -5,8 +5,8 @@ import (
 	"time"
 )
 
-// Event announces a committed change, for live updates, notifications and,
-// later, other nodes. Events carry ids, not data: a receiver reads what it
+// Event announces a committed change, for live updates, notifications and
+// other nodes. Events carry ids, not data: a receiver reads what it
 // may see through the store, with its own scope.
 type Event struct {
 	Type   string    `json:"type"` // such as "case.created"
@@ -23,3 +23,10 @@ type Bus interface {
 	// subscription.
 	Subscribe() (<-chan Event, func())
 }
+
+// EventResync is delivered by a bus to its own node's subscribers when it
+// may have missed events from other nodes, such as after its connection
+// to them was lost and restored. A subscriber that keeps anything derived
+// from the store treats it as "anything may have changed" and reloads.
+// It never leaves the node.
+const EventResync = "bus.resync"

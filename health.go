@@ -191,6 +191,10 @@ const HealthHistory = 90 * 24 * time.Hour
 
 var codePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,39}$`)
 
+// RequireStatusManager refuses anyone who may not publish service health,
+// so that a transport can answer who may before it reads what was sent.
+func RequireStatusManager(actor *User) error { return requireStatusManager(actor) }
+
 func requireStatusManager(actor *User) error {
 	if actor.Role != RoleStatusManager && actor.Role != RoleSystemAdmin && actor.Role != RoleSupervisor {
 		return Errorf(EFORBIDDEN, "status_manager_only", "only status managers publish service health")
@@ -381,10 +385,16 @@ type IncidentUpdate struct {
 	Impact       Impact         `json:"impact,omitempty"`
 	Affected     []Affected     `json:"affected,omitempty"`
 	NextUpdateAt *time.Time     `json:"next_update_at,omitempty"`
+	// ResolveLinkedCases resolves the open cases linked to the incident
+	// with the outcome outage_resolved when this post ends it; without
+	// it they get the post as a reply.
+	ResolveLinkedCases bool `json:"resolve_linked_cases,omitempty"`
 }
 
 // PostUpdate adds a post to an incident. A post in an ending status ends
-// the incident.
+// the incident, and once that is stored the open cases linked to it hear
+// of it (see incidentEnded). An error from updating those cases comes
+// back with the incident, whose change stands.
 func (s *Service) PostUpdate(ctx context.Context, actor *User, id int64, u IncidentUpdate) (*Incident, error) {
 	if err := requireStatusManager(actor); err != nil {
 		return nil, err
@@ -392,7 +402,9 @@ func (s *Service) PostUpdate(ctx context.Context, actor *User, id int64, u Incid
 	if err := checkText("body", u.Body, true, MaxBodyLen); err != nil {
 		return nil, err
 	}
-	return s.changeIncident(ctx, actor, id, "incident.post", u, func(inc *Incident, now time.Time) error {
+	var ends bool
+	inc, err := s.changeIncident(ctx, actor, id, "incident.post", u, func(inc *Incident, now time.Time) error {
+		ends = inc.EndedAt == nil
 		if u.Status != "" {
 			inc.Status = u.Status
 		}
@@ -410,12 +422,21 @@ func (s *Service) PostUpdate(ctx context.Context, actor *User, id int64, u Incid
 			inc.EndedAt = nil
 		}
 		inc.Posts = append(inc.Posts, &IncidentPost{ID: int64(len(inc.Posts) + 1), Status: inc.Status, Body: u.Body, AuthorID: actor.ID, CreatedAt: now})
+		ends = ends && inc.EndedAt != nil
 		return nil
 	})
+	if err != nil || !ends {
+		return inc, err
+	}
+	if _, err := s.incidentEnded(ctx, actor, inc, u.ResolveLinkedCases); err != nil {
+		return inc, err
+	}
+	return inc, nil
 }
 
 // PublishReport sets the post-incident report of an ended incident and
-// moves it to post_incident_report_published.
+// moves it to post_incident_report_published. The cases that asked for
+// the report are then told where to read it (see reportPublished).
 func (s *Service) PublishReport(ctx context.Context, actor *User, id int64, report string) (*Incident, error) {
 	if err := requireStatusManager(actor); err != nil {
 		return nil, err
@@ -423,7 +444,7 @@ func (s *Service) PublishReport(ctx context.Context, actor *User, id int64, repo
 	if err := checkText("report", report, true, 5*MaxBodyLen); err != nil {
 		return nil, err
 	}
-	return s.changeIncident(ctx, actor, id, "incident.report", map[string]any{"length": len(report)}, func(inc *Incident, now time.Time) error {
+	inc, err := s.changeIncident(ctx, actor, id, "incident.report", map[string]any{"length": len(report)}, func(inc *Incident, now time.Time) error {
 		if inc.EndedAt == nil || inc.Kind == KindMaintenance {
 			return Errorf(EREFUSED, "incident_not_ended", "a report is published once the incident has ended")
 		}
@@ -434,6 +455,11 @@ func (s *Service) PublishReport(ctx context.Context, actor *User, id int64, repo
 		}
 		return nil
 	})
+	if err != nil {
+		return inc, err
+	}
+	// The cases that asked for the report hear of it once it is stored.
+	return inc, s.reportPublished(ctx, actor, inc)
 }
 
 func (s *Service) changeIncident(ctx context.Context, actor *User, id int64, action string, detail any, fn func(inc *Incident, now time.Time) error) (*Incident, error) {

@@ -27,7 +27,7 @@ const (
 
 // MailKinds lists every kind, for renderers that must cover them all.
 var MailKinds = []MailKind{MailCaseOpened, MailReply, MailActionRequired, MailSeverityChanged,
-	MailResolved, MailClosed, MailSurvey, MailIncidentUpdate}
+	MailResolved, MailClosed, MailSurvey, MailIncidentUpdate, MailStatusConfirm, MailStatusIncident}
 
 // OutStatus is where an outgoing mail stands.
 type OutStatus string
@@ -58,6 +58,17 @@ type MailData struct {
 	MergedInto int64 `json:"merged_into,omitempty"`
 	// Incident is the incident an update is about.
 	IncidentTitle string `json:"incident_title,omitempty"`
+	// Mail to status page subscribers: what the incident is and where it
+	// stands, the names of the services it affects, its public page, the
+	// confirmation link (with its expiry) and the one-click unsubscribe
+	// address (see subscription.go).
+	IncidentKind   IncidentKind   `json:"incident_kind,omitempty"`
+	IncidentStatus IncidentStatus `json:"incident_status,omitempty"`
+	Services       []string       `json:"services,omitempty"`
+	IncidentURL    string         `json:"incident_url,omitempty"`
+	Link           string         `json:"link,omitempty"`
+	ExpiresAt      *time.Time     `json:"expires_at,omitempty"`
+	UnsubscribeURL string         `json:"unsubscribe_url,omitempty"`
 }
 
 // OutMail is one message in the outbox. It is written in the same

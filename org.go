@@ -63,6 +63,11 @@ type Plan struct {
 	MaxSeverity Severity `json:"max_severity"`
 	// UpgradeTo names the plan to move to for more support, if any.
 	UpgradeTo string `json:"upgrade_to,omitempty"`
+	// UptimeCommitment is the monthly uptime the plan promises, in percent
+	// (such as 99.9); zero means none. CreditTiers say which share of the
+	// monthly fee is credited when a month falls short (see credit.go).
+	UptimeCommitment float64      `json:"uptime_commitment,omitempty"`
+	CreditTiers      []CreditTier `json:"credit_tiers,omitempty"`
 }
 
 // AllowsChannel reports whether the plan includes channel ch.
@@ -83,6 +88,10 @@ type Subscription struct {
 	// ExtendedSupport unlocks the highest severity.
 	ExtendedSupport bool     `json:"extended_support"`
 	Partner         *Partner `json:"partner,omitempty"`
+	// MonthlyFee is what the subscription costs a month, in cents of
+	// Currency (an ISO 4217 code); service credits are a share of it.
+	MonthlyFee int64  `json:"monthly_fee,omitempty"`
+	Currency   string `json:"currency,omitempty"`
 }
 
 // SLAPolicy gives the response targets for one plan and severity: a

@@ -30,6 +30,7 @@ func (s *Service) PutSLAPolicy(ctx context.Context, actor *User, p *SLAPolicy) e
 		return fmt.Errorf("put sla policy: %w", err)
 	}
 	s.cache.policies.forget(p.Plan + "/" + string(p.Severity))
+	s.publishCatalogue(ctx)
 	return s.Store.AppendAudit(ctx, s.audit(ctx, actor, 0, "sla_policy.put", "sla_policy",
 		p.Plan+"/"+string(p.Severity), p))
 }

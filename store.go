@@ -17,6 +17,8 @@ type Store interface {
 	MailStore
 	HealthStore
 	WebhookStore
+	CreditStore
+	StatusSubscriptionStore
 	// Ping reports whether the store can serve requests.
 	Ping(ctx context.Context) error
 	Close() error

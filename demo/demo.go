@@ -49,19 +49,22 @@ var products = []desk.Product{
 	{Code: "chat", Name: "Chat"},
 }
 
+// plans: the paid plans promise 99.9% monthly uptime with the default
+// service credit table (desk.DefaultCreditTiers); Starter promises none.
 var plans = []desk.Plan{
 	{Code: "starter", Name: "Starter", SupportIncluded: false, MaxSeverity: desk.SeverityNormal, UpgradeTo: "business"},
 	{
 		Code: "business", Name: "Business", SupportIncluded: true,
 		Channels:    []desk.Channel{desk.ChannelWeb, desk.ChannelEmail, desk.ChannelPhone},
 		MaxSeverity: desk.SeverityHigh, UpgradeTo: "enterprise",
+		UptimeCommitment: 99.9,
 	},
 	{
 		// Critical needs an extended support contract on the subscription
 		// as well (seeds 001 and 004, note 2 of the 21Vianet table).
 		Code: "enterprise", Name: "Enterprise", SupportIncluded: true,
 		Channels:    []desk.Channel{desk.ChannelWeb, desk.ChannelEmail, desk.ChannelPhone, desk.ChannelChat},
-		MaxSeverity: desk.SeverityHigh,
+		MaxSeverity: desk.SeverityHigh, UptimeCommitment: 99.9,
 	},
 }
 
@@ -119,9 +122,9 @@ var orgs = []org{
 			Emails: []string{"it-beheer@fabrikam.example", "ada@fabrikam.example"},
 		},
 		subs: []desk.Subscription{
-			{Product: "mail", Plan: "enterprise", ExtendedSupport: true},
-			{Product: "calendar", Plan: "enterprise", ExtendedSupport: true},
-			{Product: "drive", Plan: "enterprise", ExtendedSupport: true},
+			{Product: "mail", Plan: "enterprise", ExtendedSupport: true, MonthlyFee: 680000, Currency: "EUR"},
+			{Product: "calendar", Plan: "enterprise", ExtendedSupport: true, MonthlyFee: 170000, Currency: "EUR"},
+			{Product: "drive", Plan: "enterprise", ExtendedSupport: true, MonthlyFee: 340000, Currency: "EUR"},
 		},
 	},
 	{
@@ -132,8 +135,8 @@ var orgs = []org{
 			Emails: []string{"it-admin@contoso.example"},
 		},
 		subs: []desk.Subscription{
-			{Product: "mail", Plan: "business"},
-			{Product: "drive", Plan: "business"},
+			{Product: "mail", Plan: "business", MonthlyFee: 240000, Currency: "EUR"},
+			{Product: "drive", Plan: "business", MonthlyFee: 96000, Currency: "EUR"},
 		},
 		viaPartner: true,
 	},
@@ -144,7 +147,7 @@ var orgs = []org{
 			Phones: []string{"+46 8 555 012 40"},
 			Emails: []string{"it@tailspin.example"},
 		},
-		subs: []desk.Subscription{{Product: "mail", Plan: "starter"}},
+		subs: []desk.Subscription{{Product: "mail", Plan: "starter", MonthlyFee: 4000, Currency: "SEK"}},
 	},
 }
 

@@ -33,6 +33,16 @@ type pastIncident struct {
 	// ends the incident.
 	updates []timedUpdate
 	report  string
+	// outageCase, when set, is a case the customer opened 20 minutes into
+	// the incident and an agent linked to it 10 minutes later; the last
+	// update resolves it with the incident.
+	outageCase *demoCase
+}
+
+// demoCase is a case opened by a demo user, linked by a demo agent.
+type demoCase struct {
+	by, linkedBy string
+	in           desk.NewCase
 }
 
 type timedUpdate struct {
@@ -66,6 +76,10 @@ func writeHealth(ctx context.Context, svc *desk.Service, now time.Time, users ma
 			return fmt.Errorf("component %s: %w", c.Code, err)
 		}
 	}
+	clock.t = now.Add(-80 * day)
+	if err := writeWebhook(ctx, &scripted, users["carl@contoso.example"]); err != nil {
+		return err
+	}
 	past := []pastIncident{
 		{ago: 71 * day, in: desk.NewIncident{Title: "Some users cannot sign in", Impact: desk.ImpactMajor, Public: true,
 			Affected: affected(desk.ComponentMajorOutage, "admin"), Regions: []string{"Europe"},
@@ -81,8 +95,15 @@ func writeHealth(ctx context.Context, svc *desk.Service, now time.Time, users ma
 			Body: "Messages to external domains are queued and delivered late."},
 			updates: []timedUpdate{
 				{2 * hour, desk.IncidentUpdate{Status: desk.IncidentRestoring, Body: "We added capacity to the outbound queues; the backlog is shrinking."}},
-				{5 * hour, desk.IncidentUpdate{Status: desk.IncidentRestored, Body: "All queued messages have been delivered."}},
-			}},
+				{5 * hour, desk.IncidentUpdate{Status: desk.IncidentRestored, Body: "All queued messages have been delivered.", ResolveLinkedCases: true}},
+			},
+			// Contoso's resolved outage case, from which its admin can ask
+			// for the incident report and a service credit.
+			outageCase: &demoCase{by: "carl@contoso.example", linkedBy: "agent.de@vendor.example", in: desk.NewCase{
+				Product: "mail", Category: desk.CategoryTechnical, Severity: desk.SeverityHigh, Language: "de",
+				Title:       "Mails an Kunden kommen stundenlang nicht an",
+				Description: "Seit heute früh bleiben unsere Mails an externe Empfänger in der Warteschlange hängen. Interne Mails gehen.",
+			}}},
 		{ago: 12 * day, in: desk.NewIncident{Title: "Drive sync client cannot upload large files", Impact: desk.ImpactMinor, Public: true,
 			Affected: affected(desk.ComponentDegraded, "drive-sync"),
 			Body:     "Uploads over 2 GB from the sync client fail. Uploading through the web works."},
@@ -104,6 +125,17 @@ func writeHealth(ctx context.Context, svc *desk.Service, now time.Time, users ma
 		inc, err := scripted.CreateIncident(ctx, stan, p.in)
 		if err != nil {
 			return fmt.Errorf("incident %q: %w", p.in.Title, err)
+		}
+		if oc := p.outageCase; oc != nil {
+			clock.t = start.Add(20 * minute)
+			c, _, err := scripted.OpenCase(ctx, users[oc.by], oc.in, "")
+			if err != nil {
+				return fmt.Errorf("outage case: %w", err)
+			}
+			clock.t = start.Add(30 * minute)
+			if _, err := scripted.LinkIncident(ctx, users[oc.linkedBy], c.ID, inc.ID); err != nil {
+				return fmt.Errorf("outage case: %w", err)
+			}
 		}
 		for _, u := range p.updates {
 			clock.t = start.Add(u.after)
@@ -154,5 +186,5 @@ func writeHealth(ctx context.Context, svc *desk.Service, now time.Time, users ma
 		Body:     "We are upgrading Drive storage. Files stay readable; uploads may pause for up to 15 minutes."}); err != nil {
 		return fmt.Errorf("maintenance: %w", err)
 	}
-	return nil
+	return settleDeliveries(ctx, svc.Store, now)
 }

@@ -101,6 +101,9 @@ func (r *Renderer) compose(m *desk.OutMail) (*content, error) {
 	if m == nil {
 		return nil, errors.New("render mail: no mail")
 	}
+	if m.Kind == desk.MailStatusConfirm || m.Kind == desk.MailStatusIncident {
+		return r.composeStatus(m)
+	}
 	if m.CaseID == 0 && m.Kind != desk.MailIncidentUpdate {
 		return nil, fmt.Errorf("render mail %d: a %s mail needs a case", m.ID, m.Kind)
 	}
@@ -465,6 +468,16 @@ func (r *Renderer) header(m *desk.OutMail, c *content) (mail.Header, error) {
 	if m.Auto {
 		// RFC 3834: well-behaved responders do not answer this.
 		fields = append(fields, field{"Auto-Submitted", "auto-generated"})
+	}
+	if u := m.Data.UnsubscribeURL; u != "" {
+		// RFC 2369 and RFC 8058: mail clients offer an unsubscribe button
+		// that POSTs to the address at once. The address must be a plain
+		// http(s) URL; anything else is an error, not a header.
+		if !validHeaderURL(u) {
+			return mail.Header{}, fmt.Errorf("mail %d: invalid unsubscribe address", m.ID)
+		}
+		fields = append(fields, field{"List-Unsubscribe", "<" + u + ">"},
+			field{"List-Unsubscribe-Post", "List-Unsubscribe=One-Click"})
 	}
 	// Exchange and Outlook honour this instead of Auto-Submitted: no
 	// out-of-office or read receipts back to the desk.

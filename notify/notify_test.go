@@ -31,6 +31,12 @@ var due = time.Date(2026, 3, 3, 14, 5, 0, 0, time.UTC)
 // confused by the data.
 func sample(kind desk.MailKind, lang string) *desk.OutMail {
 	d := due
+	// Only mail to status page subscribers is list mail with an
+	// unsubscribe address.
+	var unsubscribe string
+	if kind == desk.MailStatusIncident {
+		unsubscribe = "https://desk.example/status/unsubscribe?token=5-abc"
+	}
 	return &desk.OutMail{
 		ID:         7,
 		MessageID:  "<m7.c42@desk.example>",
@@ -55,6 +61,14 @@ func sample(kind desk.MailKind, lang string) *desk.OutMail {
 			DueAt:         &d,
 			TimeZone:      "Europe/Amsterdam",
 			IncidentTitle: "Zork",
+			// Status page subscriptions.
+			IncidentKind:   desk.KindIncident,
+			IncidentStatus: desk.IncidentIdentified,
+			Services:       []string{"Mail", "Calendar"},
+			IncidentURL:    "https://desk.example/status/incidents/9",
+			Link:           "https://desk.example/status/confirm?token=abc&lang=" + lang,
+			ExpiresAt:      &d,
+			UnsubscribeURL: unsubscribe,
 		},
 		Status:    desk.OutPending,
 		CreatedAt: time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC),
@@ -148,8 +162,17 @@ func TestEveryKindEveryLanguage(t *testing.T) {
 			if got := parts["text/html"]; got != strings.ReplaceAll(html, "\n", "\r\n") {
 				t.Errorf("%s %s: html part differs from Render", lang, kind)
 			}
-			if !strings.Contains(text, "https://desk.example/cases/42") {
-				t.Errorf("%s %s: no link to the case in\n%s", lang, kind, text)
+			// Every mail ends with its way on: the case, or for status page
+			// subscribers the link that confirms or the status page.
+			way := "https://desk.example/cases/42"
+			switch kind {
+			case desk.MailStatusConfirm:
+				way = m.Data.Link
+			case desk.MailStatusIncident:
+				way = m.Data.IncidentURL
+			}
+			if !strings.Contains(text, way) {
+				t.Errorf("%s %s: no link to %s in\n%s", lang, kind, way, text)
 			}
 			if got := h.Get("Content-Language"); got != lang {
 				t.Errorf("%s %s: Content-Language %q", lang, kind, got)
@@ -174,6 +197,8 @@ func TestSubjects(t *testing.T) {
 			desk.MailClosed:          "[Case #42] Closed: Xyzzy",
 			desk.MailSurvey:          "[Case #42] How did we do? Xyzzy",
 			desk.MailIncidentUpdate:  "[Case #42] Incident update: Zork",
+			desk.MailStatusConfirm:   "Confirm your subscription to the Supportdesk status",
+			desk.MailStatusIncident:  "[Supportdesk status] Zork: Cause identified",
 		},
 		"nl": {
 			desk.MailCaseOpened:      "[Aanvraag #42] Ontvangen: Xyzzy",
@@ -184,6 +209,8 @@ func TestSubjects(t *testing.T) {
 			desk.MailClosed:          "[Aanvraag #42] Gesloten: Xyzzy",
 			desk.MailSurvey:          "[Aanvraag #42] Hoe hebben we het gedaan? Xyzzy",
 			desk.MailIncidentUpdate:  "[Aanvraag #42] Nieuws over storing: Zork",
+			desk.MailStatusConfirm:   "Bevestig uw abonnement op de status van Supportdesk",
+			desk.MailStatusIncident:  "[Status van Supportdesk] Zork: Oorzaak gevonden",
 		},
 		"de": {
 			desk.MailCaseOpened:      "[Anfrage #42] Eingegangen: Xyzzy",
@@ -194,6 +221,8 @@ func TestSubjects(t *testing.T) {
 			desk.MailClosed:          "[Anfrage #42] Geschlossen: Xyzzy",
 			desk.MailSurvey:          "[Anfrage #42] Wie zufrieden sind Sie? Xyzzy",
 			desk.MailIncidentUpdate:  "[Anfrage #42] Neuigkeiten zur Störung: Zork",
+			desk.MailStatusConfirm:   "Bestätigen Sie Ihr Abonnement für den Status von Supportdesk",
+			desk.MailStatusIncident:  "[Status von Supportdesk] Zork: Ursache gefunden",
 		},
 		"sv": {
 			desk.MailCaseOpened:      "[Ärende #42] Mottaget: Xyzzy",
@@ -204,6 +233,8 @@ func TestSubjects(t *testing.T) {
 			desk.MailClosed:          "[Ärende #42] Stängt: Xyzzy",
 			desk.MailSurvey:          "[Ärende #42] Hur gjorde vi? Xyzzy",
 			desk.MailIncidentUpdate:  "[Ärende #42] Nytt om driftstörningen: Zork",
+			desk.MailStatusConfirm:   "Bekräfta din prenumeration på driftstatus för Supportdesk",
+			desk.MailStatusIncident:  "[Driftstatus för Supportdesk] Zork: Orsak identifierad",
 		},
 		"nb": {
 			desk.MailCaseOpened:      "[Sak #42] Mottatt: Xyzzy",
@@ -214,6 +245,8 @@ func TestSubjects(t *testing.T) {
 			desk.MailClosed:          "[Sak #42] Lukket: Xyzzy",
 			desk.MailSurvey:          "[Sak #42] Hvordan gjorde vi det? Xyzzy",
 			desk.MailIncidentUpdate:  "[Sak #42] Nytt om driftsforstyrrelsen: Zork",
+			desk.MailStatusConfirm:   "Bekreft abonnementet ditt på driftsstatus for Supportdesk",
+			desk.MailStatusIncident:  "[Driftsstatus for Supportdesk] Zork: Årsak funnet",
 		},
 	}
 	for _, lang := range locale.Languages {
@@ -279,6 +312,16 @@ func TestBodies(t *testing.T) {
 		{desk.MailIncidentUpdate, "de", []string{"zur Störung „Zork“, die Ihre Anfrage #42 betrifft:"}},
 		{desk.MailIncidentUpdate, "sv", []string{"driftstörningen ”Zork”, som påverkar ditt ärende #42:"}},
 		{desk.MailIncidentUpdate, "nb", []string{"driftsforstyrrelsen «Zork», som berører sak #42:"}},
+		{desk.MailStatusConfirm, "en", []string{"Hello,", "Confirm the subscription", "/status/confirm?token=abc", "The link works until Tue 3 Mar 2026 15:05 CET."}},
+		{desk.MailStatusConfirm, "nl", []string{"Abonnement bevestigen", "/status/confirm?token=abc", "twee dagen"}},
+		{desk.MailStatusConfirm, "de", []string{"Abonnement bestätigen", "/status/confirm?token=abc", "zwei Tagen"}},
+		{desk.MailStatusConfirm, "sv", []string{"Bekräfta prenumerationen", "/status/confirm?token=abc", "två dagar"}},
+		{desk.MailStatusConfirm, "nb", []string{"Bekreft abonnementet", "/status/confirm?token=abc", "to dager"}},
+		{desk.MailStatusIncident, "en", []string{"news about “Zork”. Current status: Cause identified.", "Affected services: Mail, Calendar", "Plugh one\nPlugh two", "Unsubscribe from these mails", "https://desk.example/status/unsubscribe?token=5-abc"}},
+		{desk.MailStatusIncident, "nl", []string{"nieuws over ‘Zork’. Huidige stand: Oorzaak gevonden.", "Getroffen diensten: Mail, Calendar", "Afmelden voor deze berichten"}},
+		{desk.MailStatusIncident, "de", []string{"Neuigkeiten zu „Zork“. Aktueller Stand: Ursache gefunden.", "Betroffene Dienste: Mail, Calendar"}},
+		{desk.MailStatusIncident, "sv", []string{"nytt om ”Zork”. Aktuellt läge: Orsak identifierad.", "Berörda tjänster: Mail, Calendar"}},
+		{desk.MailStatusIncident, "nb", []string{"nytt om «Zork». Nåværende stand: Årsak funnet.", "Berørte tjenester: Mail, Calendar"}},
 	}
 	for _, c := range checks {
 		_, text, html := render(t, sample(c.kind, c.lang))

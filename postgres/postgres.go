@@ -1,7 +1,8 @@
 // Package postgres implements desk.Store on PostgreSQL, for installations
 // that outgrow one machine: several identical nodes then share one
 // database. It shares its queries with the SQLite adapter (package
-// sqlstore); only the schema's types and the connection differ.
+// sqlstore); only the schema's types and the connection differ. Bus
+// carries the desk's events between the nodes with LISTEN/NOTIFY.
 package postgres
 
 import (
@@ -33,6 +34,9 @@ var queries embed.FS
 type DB struct {
 	*sqlstore.DB
 	conn *sql.DB
+	// dsn is kept for the event bus, which listens on a connection of its
+	// own (OpenBus).
+	dsn string
 }
 
 var _ desk.Store = (*DB)(nil)
@@ -55,7 +59,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		conn.Close()
 		return nil, err
 	}
-	db := &DB{conn: conn}
+	db := &DB{conn: conn, dsn: dsn}
 	db.DB = sqlstore.New(conn, conn, txWriter{conn}, q, sqlstore.Dialect{Name: "postgres", IsUnique: isUnique}, conn.Close)
 	return db, nil
 }

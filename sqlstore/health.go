@@ -64,6 +64,9 @@ func (db *DB) CreateIncident(ctx context.Context, inc *desk.Incident, audit *des
 		if err := db.insertIncidentDeliveries(ctx, tx, inc, deliver); err != nil {
 			return err
 		}
+		if err := db.insertStatusNotice(ctx, tx, inc); err != nil {
+			return err
+		}
 		if audit != nil {
 			audit.ObjectID = fmt.Sprint(inc.ID)
 			return db.insertAudit(ctx, tx, audit)
@@ -93,6 +96,9 @@ func (db *DB) UpdateIncident(ctx context.Context, inc *desk.Incident, prevVersio
 			return &desk.Error{Kind: desk.ECONFLICT, Code: "incident_changed", Message: "the incident was changed by someone else; try again"}
 		}
 		if err := db.insertIncidentDeliveries(ctx, tx, inc, deliver); err != nil {
+			return err
+		}
+		if err := db.insertStatusNotice(ctx, tx, inc); err != nil {
 			return err
 		}
 		if audit != nil {

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -61,16 +62,30 @@ func (db *DB) PutPlan(ctx context.Context, p *desk.Plan) error {
 	for i, c := range p.Channels {
 		ch[i] = string(c)
 	}
-	return db.exec(ctx, "put-plan", p.Code, p.Name, p.SupportIncluded, join(ch), string(p.MaxSeverity), p.UpgradeTo)
+	tiers := ""
+	if len(p.CreditTiers) > 0 {
+		b, err := json.Marshal(p.CreditTiers)
+		if err != nil {
+			return fmt.Errorf("put plan: %w", err)
+		}
+		tiers = string(b)
+	}
+	return db.exec(ctx, "put-plan", p.Code, p.Name, p.SupportIncluded, join(ch), string(p.MaxSeverity), p.UpgradeTo,
+		p.UptimeCommitment, tiers)
 }
 
 // Plan returns a plan.
 func (db *DB) Plan(ctx context.Context, code string) (*desk.Plan, error) {
 	p := &desk.Plan{}
 	err := db.one(ctx, "plan", func(s scanner) error {
-		var channels, max string
-		if err := s.Scan(&p.Code, &p.Name, &p.SupportIncluded, &channels, &max, &p.UpgradeTo); err != nil {
+		var channels, max, tiers string
+		if err := s.Scan(&p.Code, &p.Name, &p.SupportIncluded, &channels, &max, &p.UpgradeTo, &p.UptimeCommitment, &tiers); err != nil {
 			return err
+		}
+		if tiers != "" {
+			if err := json.Unmarshal([]byte(tiers), &p.CreditTiers); err != nil {
+				return fmt.Errorf("plan %s: credit tiers: %w", p.Code, err)
+			}
 		}
 		for _, c := range split(channels) {
 			p.Channels = append(p.Channels, desk.Channel(c))
@@ -128,7 +143,7 @@ func (db *DB) PutSubscription(ctx context.Context, s *desk.Subscription) error {
 	if s.Partner != nil {
 		partner = s.Partner.ID
 	}
-	return db.exec(ctx, "put-subscription", s.OrgID, s.Product, s.Plan, s.ExtendedSupport, partner)
+	return db.exec(ctx, "put-subscription", s.OrgID, s.Product, s.Plan, s.ExtendedSupport, partner, s.MonthlyFee, s.Currency)
 }
 
 // Subscriptions lists an organisation's subscriptions.
@@ -137,7 +152,7 @@ func (db *DB) Subscriptions(ctx context.Context, orgID int64) ([]*desk.Subscript
 		sub := &desk.Subscription{OrgID: orgID}
 		var pid sql.NullInt64
 		var name, email, phone, url sql.NullString
-		if err := s.Scan(&sub.Product, &sub.Plan, &sub.ExtendedSupport, &pid, &name, &email, &phone, &url); err != nil {
+		if err := s.Scan(&sub.Product, &sub.Plan, &sub.ExtendedSupport, &sub.MonthlyFee, &sub.Currency, &pid, &name, &email, &phone, &url); err != nil {
 			return nil, err
 		}
 		if pid.Valid {

@@ -109,9 +109,9 @@ func icon(s desk.ComponentStatus) string {
 
 func parsePages() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"status", "incident", "notfound"} {
+	for _, name := range []string{"status", "incident", "notfound", "subscribe"} {
 		t := template.New(name).Funcs(funcs)
-		out[name] = template.Must(t.ParseFS(files, "templates/layout.html", "templates/"+name+".html"))
+		out[name] = template.Must(t.ParseFS(files, "templates/layout.html", "templates/subscribeform.html", "templates/"+name+".html"))
 	}
 	return out
 }
@@ -127,6 +127,10 @@ type pageData struct {
 	Title string
 	CSS   string
 	Inc   *incidentView
+	// SubscribeOn shows the form for e-mail subscriptions; Sub is the
+	// state of a subscription page (subscribe.go).
+	SubscribeOn bool
+	Sub         *subscribeView
 }
 
 // render builds a snapshot of everything served from a model. prev, the
@@ -150,7 +154,8 @@ func (p *Page) render(m *model, prev *snapshot) (*snapshot, error) {
 	}
 	for i, lang := range locale.Languages {
 		l := locale.For(lang, time.UTC)
-		base := pageData{L: l, Lang: lang, Langs: locale.Languages, M: m, CSS: stylesheetURL}
+		base := pageData{L: l, Lang: lang, Langs: locale.Languages, M: m, CSS: stylesheetURL,
+			SubscribeOn: p.Service.StatusSubscriptionsOn()}
 
 		d := base
 		d.Path, d.Title = "/status", l.T("statuspage.title", "name", m.Name)

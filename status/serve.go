@@ -52,9 +52,10 @@ var (
 	gzipEncoding = []string{"gzip"}
 	anyOrigin    = []string{"*"}
 	// pageCSP is as strict as the ui's and stricter still: the status
-	// page has no script at all.
+	// page has no script at all. Its only forms are the subscription
+	// forms, which post to the page's own origin.
 	pageCSP = []string{"default-src 'none'; style-src 'self'; img-src 'self' data:; " +
-		"form-action 'none'; frame-ancestors 'none'; base-uri 'none'"}
+		"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"}
 	// dataCSP goes with feeds, JSON and CSS: should a browser render one
 	// of them as a document, nothing in it may load or run.
 	dataCSP = []string{"default-src 'none'; frame-ancestors 'none'; sandbox"}
@@ -183,6 +184,7 @@ func (p *Page) Handler() http.Handler {
 			serve(w, r, s.notFound[pickLang(r)])
 		}
 	})
+	p.subscriptionRoutes(mux)
 	mux.HandleFunc("GET /api/v2/", func(w http.ResponseWriter, r *http.Request) {
 		s := p.snapshot(w)
 		if s == nil {

@@ -16,6 +16,10 @@
 // roll over without a publish. A rebuild that fails leaves the previous
 // snapshot in place and is logged.
 //
+// The exceptions are the pages of e-mail subscriptions (subscribe.go): a
+// subscribe, confirm or unsubscribe changes the store, so those few pages
+// are rendered per request, and nothing else depends on them.
+//
 // Only public incidents appear anywhere here; incidents limited to some
 // organisations are shown to them in their portal instead. Times are
 // shown in UTC, said so on the page, because a public page knows nothing

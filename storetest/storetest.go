@@ -52,6 +52,8 @@ func Run(t *testing.T, newStore func(t *testing.T) desk.Store) {
 		{"FailingAddresses", testFailingAddresses},
 		{"Health", testHealth},
 		{"Webhooks", testWebhooks},
+		{"StatusSubscriptions", testStatusSubscriptions}, {"StatusNotices", testStatusNotices},
+		{"Credits", testCredits},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -36,6 +36,9 @@ var consoleRoutes = []route{
 	{"GET /console/incidents/{id}", staffOnly, (*Server).consoleIncidentPage},
 	{"POST /console/incidents/{id}/posts", staffOnly, (*Server).consoleIncidentPost},
 	{"POST /console/incidents/{id}/report", staffOnly, (*Server).consoleIncidentReport},
+	{"GET /console/credits", staffOnly, (*Server).consoleCredits},
+	{"POST /console/credits/{id}/approve", staffOnly, (*Server).consoleApproveCredit},
+	{"POST /console/credits/{id}/decline", staffOnly, (*Server).consoleDeclineCredit},
 }
 
 // atRiskWindow is how far ahead the "at risk" queue looks: a case whose

@@ -154,6 +154,10 @@ type incidentData struct {
 	Cases     []*desk.Case
 	More      bool
 	Zone      string
+	// LinkedOpen is the number of open cases linked to an incident still
+	// going on, in the reader's digits, for the choice to resolve them
+	// with the update that ends it; "" when there are none.
+	LinkedOpen string
 }
 
 // componentChoice is one service or feature group of the new-incident
@@ -636,6 +640,15 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, p *Page,
 	if active == "report" {
 		d.Report = p.Form.Get("report")
 	}
+	if d.CanPublish && inc.EndedAt == nil {
+		n, err := s.Service.LinkedOpenCases(ctx, p.User, inc.ID)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			d.LinkedOpen = p.L.Number(int64(n))
+		}
+	}
 	if d.ShowCases {
 		page, err := s.Service.Cases(ctx, p.User, desk.CaseFilter{IncidentID: inc.ID, Sort: desk.SortNewest, Limit: incidentCasesShown})
 		if err != nil {
@@ -662,7 +675,8 @@ func (s *Server) consoleIncidentPost(w http.ResponseWriter, r *http.Request, p *
 		return err
 	}
 	p.Form = f
-	u := desk.IncidentUpdate{Status: desk.IncidentStatus(f.Get("status")), Impact: desk.Impact(f.Get("impact")), Body: f.Get("body")}
+	u := desk.IncidentUpdate{Status: desk.IncidentStatus(f.Get("status")), Impact: desk.Impact(f.Get("impact")), Body: f.Get("body"),
+		ResolveLinkedCases: f.Get("resolve_cases") != ""}
 	if u.Status != "" && !slices.Contains(allIncidentStatuses, u.Status) {
 		f.Fail("status", "console.incidents.error.invalid_status")
 	}

@@ -28,6 +28,10 @@ var portalRoutes = []route{
 	{"POST /cases/{id}/close", customerOnly, (*Server).portalClose},
 	{"POST /cases/{id}/reopen", customerOnly, (*Server).portalReopen},
 	{"POST /cases/{id}/rate", customerOnly, (*Server).portalRate},
+	{"GET /cases/{id}/credit", customerOnly, (*Server).portalCredit},
+	{"POST /cases/{id}/credit", customerOnly, (*Server).portalRequestCredit},
+	{"GET /cases/{id}/incident-report", customerOnly, (*Server).portalReport},
+	{"POST /cases/{id}/incident-report", customerOnly, (*Server).portalRequestReport},
 	{"GET /phone", customerOnly, (*Server).portalPhone},
 }
 

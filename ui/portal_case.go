@@ -45,6 +45,9 @@ type casePageData struct {
 	Scores      []portalChoice
 	MaxBytes    int64
 	MaxSize     string
+	// Outage is the incident the case is linked to and what can be asked
+	// for from it; nil for a case without one.
+	Outage *outageView
 }
 
 // portalEntry is one entry of a case's timeline as the customer sees
@@ -193,6 +196,9 @@ func (s *Server) renderPortalCase(w http.ResponseWriter, r *http.Request, p *Pag
 			f = NewForm(url.Values{"score": {strconv.Itoa(d.Rating.Score)}, "comment": {d.Rating.Comment}})
 		}
 	}
+	if d.Outage, err = s.outageOf(r, p, c); err != nil {
+		return err
+	}
 	p.Title, p.Data, p.Form = "portal.case.page_title", d, f
 	return s.render(w, r, status, "portal_case", p)
 }
@@ -315,6 +321,14 @@ func (s *Server) eventText(l *locale.Locale, body string) string {
 		return l.T("portal.event.escalated_team", "team", strings.TrimPrefix(body, "escalated to team "))
 	case strings.HasPrefix(body, "escalated to third party "):
 		return l.T("portal.event.escalated_third_party", "party", strings.TrimPrefix(body, "escalated to third party "))
+	case strings.HasPrefix(body, "service credit requested: "):
+		return l.T("credit.event.requested", "amount", strings.TrimPrefix(body, "service credit requested: "))
+	case strings.HasPrefix(body, "service credit approved: "):
+		return l.T("credit.event.approved", "amount", strings.TrimPrefix(body, "service credit approved: "))
+	case strings.HasPrefix(body, "service credit declined: "):
+		return l.T("credit.event.declined", "amount", strings.TrimPrefix(body, "service credit declined: "))
+	case body == "incident report requested":
+		return l.T("credit.event.report_requested")
 	case strings.HasPrefix(body, "merged into case #"):
 		return l.T("portal.event.merged_into", "id", strings.TrimPrefix(body, "merged into case #"))
 	case strings.HasPrefix(body, "case #") && strings.HasSuffix(body, " merged into this case"):

@@ -45,6 +45,10 @@ type Server struct {
 	pages   map[string]*template.Template
 	limiter limiter
 	counts  countCache
+
+	// hookForms makes a new-webhook form sent twice create one webhook
+	// (portal_webhooks.go).
+	hookForms hookOnce
 }
 
 // ctxKey keys the request context values of this package.

@@ -36,11 +36,12 @@ const (
 	root  = "root@vendor.example"
 )
 
-// env is a running API on a fresh, seeded SQLite store.
+// env is a running API on a fresh, seeded store: SQLite unless the test
+// asks for another with newEnvOn.
 type env struct {
 	t      *testing.T
 	ctx    context.Context
-	db     *sqlite.DB
+	db     desk.Store
 	svc    *desk.Service
 	srv    *Server
 	ts     *httptest.Server
@@ -70,6 +71,15 @@ func newEnv(t *testing.T, configure ...func(*Server)) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return newEnvOn(t, db, configure...)
+}
+
+// newEnvOn serves the API on db, a migrated and empty store, after seeding
+// it with the demo data.
+func newEnvOn(t *testing.T, db desk.Store, configure ...func(*Server)) *env {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
 	blobDir := filepath.Join(dir, "blobs")
 	bs, err := blobs.Open(blobDir)
 	if err != nil {

@@ -60,4 +60,23 @@ var routes = []route{
 	{"DELETE", "/api/v1/webhooks/{id}", false, (*Server).deleteWebhook},
 	{"POST", "/api/v1/webhooks/{id}/test", false, (*Server).testWebhook},
 	{"GET", "/api/v1/webhooks/{id}/deliveries", false, (*Server).webhookDeliveries},
+
+	{"GET", "/api/v1/credit-requests", false, (*Server).listCreditRequests},
+	{"POST", "/api/v1/cases/{id}/credit-request", false, (*Server).requestCredit},
+	{"POST", "/api/v1/credit-requests/{id}/approve", false, (*Server).approveCredit},
+	{"POST", "/api/v1/credit-requests/{id}/decline", false, (*Server).declineCredit},
+
+	{"GET", "/api/v1/components", false, (*Server).listComponents},
+	{"PUT", "/api/v1/components/{code}", false, (*Server).putComponent},
+	{"POST", "/api/v1/incidents", false, (*Server).createIncident},
+	{"GET", "/api/v1/incidents", false, (*Server).listIncidents},
+	{"GET", "/api/v1/incidents/{id}", false, (*Server).getIncident},
+	{"POST", "/api/v1/incidents/{id}/posts", false, (*Server).postIncidentUpdate},
+	{"PUT", "/api/v1/incidents/{id}/report", false, (*Server).putIncidentReport},
+
+	{"GET", "/api/v1/admin/serviceAnnouncement/healthOverviews", false, (*Server).healthOverviews},
+	{"GET", "/api/v1/admin/serviceAnnouncement/healthOverviews/{service}", false, (*Server).healthOverview},
+	{"GET", "/api/v1/admin/serviceAnnouncement/issues", false, (*Server).healthIssues},
+	{"GET", "/api/v1/admin/serviceAnnouncement/issues/{id}", false, (*Server).healthIssue},
+	{"GET", "/api/v1/admin/serviceAnnouncement/issues/{id}/incidentReport", false, (*Server).healthIssueReport},
 }

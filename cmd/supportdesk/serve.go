@@ -21,7 +21,6 @@ import (
 	"desk"
 	"desk/blobs"
 	"desk/demo"
-	"desk/eventbus"
 	"desk/jobs"
 	"desk/passwd"
 	"desk/postgres"
@@ -80,6 +79,8 @@ type App struct {
 	// status is the public status page, served from a snapshot that a
 	// background job keeps current.
 	status *status.Page
+	// closeBus stops the PostgreSQL event bus's listener; nil on SQLite.
+	closeBus func() error
 }
 
 // Open opens the store, seeds demo data if configured and starts listening.
@@ -98,7 +99,11 @@ func (a *App) Open(ctx context.Context) error {
 	if a.Blobs, err = blobs.Open(filepath.Join(a.Config.DataDir, "attachments")); err != nil {
 		return err
 	}
-	a.Service = desk.NewService(s, a.Blobs, eventbus.New(), desk.SystemClock{})
+	bus, err := a.openBus(ctx)
+	if err != nil {
+		return err
+	}
+	a.Service = desk.NewService(s, a.Blobs, bus, desk.SystemClock{})
 	a.Service.AttachmentLimit = a.Config.AttachmentLimit
 	a.Service.Passwords = passwd.Checker{}
 	// Webhook destinations are vetted when saved; the sending client
@@ -180,6 +185,8 @@ func (a *App) StartJobs() {
 	sw := jobs.New(a.Service, a.Logger)
 	var wg sync.WaitGroup
 	wg.Go(func() { sw.Run(ctx) })
+	// Incident news to the status page's e-mail subscribers.
+	wg.Go(func() { jobs.NewStatusMailer(a.Service, a.Logger).Run(ctx) })
 	if a.mail != nil {
 		wg.Go(func() { a.mail.run(ctx, a) })
 	}
@@ -187,6 +194,9 @@ func (a *App) StartJobs() {
 	hooks := &webhook.Worker{Store: a.Store, Clock: desk.SystemClock{}, Logger: a.Logger,
 		Owner: fmt.Sprintf("%s:%d", host, os.Getpid())}
 	wg.Go(func() { hooks.Run(ctx, webhookInterval) })
+	// Calendars and SLA policies changed on another node drop out of
+	// this node's cache when the bus announces them.
+	wg.Go(func() { a.Service.FollowCatalogue(ctx) })
 	if a.status != nil {
 		if err := a.status.Start(ctx); err != nil {
 			a.Logger.Error("status page", "err", err)
@@ -226,6 +236,9 @@ func (a *App) Close() error {
 		<-a.jobsDone
 	} else if a.mail != nil && a.mail.smtp != nil {
 		errs = append(errs, a.mail.smtp.ln.Close())
+	}
+	if a.closeBus != nil {
+		errs = append(errs, a.closeBus())
 	}
 	if a.Blobs != nil {
 		errs = append(errs, a.Blobs.Close())

@@ -16,13 +16,15 @@ ON CONFLICT (code) DO UPDATE SET name = excluded.name;
 SELECT code, name FROM products ORDER BY code;
 
 -- name: put-plan
-INSERT INTO plans (code, name, support_included, channels, max_severity, upgrade_to)
-VALUES ($1, $2, $3, $4, $5, $6)
+INSERT INTO plans (code, name, support_included, channels, max_severity, upgrade_to, uptime_commitment, credit_tiers)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 ON CONFLICT (code) DO UPDATE SET name = excluded.name, support_included = excluded.support_included,
-	channels = excluded.channels, max_severity = excluded.max_severity, upgrade_to = excluded.upgrade_to;
+	channels = excluded.channels, max_severity = excluded.max_severity, upgrade_to = excluded.upgrade_to,
+	uptime_commitment = excluded.uptime_commitment, credit_tiers = excluded.credit_tiers;
 
 -- name: get-plan
-SELECT code, name, support_included, channels, max_severity, upgrade_to FROM plans WHERE code = $1;
+SELECT code, name, support_included, channels, max_severity, upgrade_to, uptime_commitment, credit_tiers
+FROM plans WHERE code = $1;
 
 -- name: put-sla-policy
 INSERT INTO sla_policies (plan, severity, calendar,
@@ -56,12 +58,13 @@ SELECT plan, severity, calendar,
 FROM sla_policies ORDER BY plan, severity;
 
 -- name: put-subscription
-INSERT INTO subscriptions (org_id, product, plan, extended_support, partner_id)
-VALUES ($1, $2, $3, $4, $5)
+INSERT INTO subscriptions (org_id, product, plan, extended_support, partner_id, monthly_fee, currency)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
 ON CONFLICT (org_id, product) DO UPDATE SET plan = excluded.plan,
-	extended_support = excluded.extended_support, partner_id = excluded.partner_id;
+	extended_support = excluded.extended_support, partner_id = excluded.partner_id,
+	monthly_fee = excluded.monthly_fee, currency = excluded.currency;
 
 -- name: list-subscriptions
-SELECT s.product, s.plan, s.extended_support, p.id, p.name, p.email, p.phone, p.url
+SELECT s.product, s.plan, s.extended_support, s.monthly_fee, s.currency, p.id, p.name, p.email, p.phone, p.url
 FROM subscriptions s LEFT JOIN partners p ON p.id = s.partner_id
 WHERE s.org_id = $1 ORDER BY s.product;
