@@ -113,6 +113,10 @@ type IncidentPost struct {
 	Body      string         `json:"body"`
 	AuthorID  int64          `json:"author_id,omitempty"`
 	CreatedAt time.Time      `json:"created_at"`
+	// ResolveCases is set on the post that ended an incident when the
+	// status manager chose to resolve the linked cases with it; the
+	// follow-up that tells those cases reads it (see noticeCases).
+	ResolveCases bool `json:"resolve_linked_cases,omitempty"`
 }
 
 // Incident is an incident, advisory or planned maintenance.
@@ -392,9 +396,10 @@ type IncidentUpdate struct {
 }
 
 // PostUpdate adds a post to an incident. A post in an ending status ends
-// the incident, and once that is stored the open cases linked to it hear
-// of it (see incidentEnded). An error from updating those cases comes
-// back with the incident, whose change stands.
+// the incident, and the open cases linked to it hear of it: the change
+// queues a status notice in its own transaction, and the follow-up that
+// notice drives (noticeCases) runs at once and, should this node stop
+// first, from the queue on any node.
 func (s *Service) PostUpdate(ctx context.Context, actor *User, id int64, u IncidentUpdate) (*Incident, error) {
 	if err := requireStatusManager(actor); err != nil {
 		return nil, err
@@ -421,22 +426,24 @@ func (s *Service) PostUpdate(ctx context.Context, actor *User, id int64, u Incid
 		} else if !inc.Status.Ended() {
 			inc.EndedAt = nil
 		}
-		inc.Posts = append(inc.Posts, &IncidentPost{ID: int64(len(inc.Posts) + 1), Status: inc.Status, Body: u.Body, AuthorID: actor.ID, CreatedAt: now})
 		ends = ends && inc.EndedAt != nil
+		inc.Posts = append(inc.Posts, &IncidentPost{ID: int64(len(inc.Posts) + 1), Status: inc.Status, Body: u.Body, AuthorID: actor.ID, CreatedAt: now,
+			ResolveCases: ends && u.ResolveLinkedCases})
 		return nil
 	})
-	if err != nil || !ends {
-		return inc, err
+	if err != nil {
+		return nil, err
 	}
-	if _, err := s.incidentEnded(ctx, actor, inc, u.ResolveLinkedCases); err != nil {
-		return inc, err
+	if ends {
+		s.followUp(ctx)
 	}
 	return inc, nil
 }
 
 // PublishReport sets the post-incident report of an ended incident and
 // moves it to post_incident_report_published. The cases that asked for
-// the report are then told where to read it (see reportPublished).
+// the report are then told where to read it, through the same queued
+// follow-up as an ending post (see PostUpdate).
 func (s *Service) PublishReport(ctx context.Context, actor *User, id int64, report string) (*Incident, error) {
 	if err := requireStatusManager(actor); err != nil {
 		return nil, err
@@ -456,10 +463,10 @@ func (s *Service) PublishReport(ctx context.Context, actor *User, id int64, repo
 		return nil
 	})
 	if err != nil {
-		return inc, err
+		return nil, err
 	}
-	// The cases that asked for the report hear of it once it is stored.
-	return inc, s.reportPublished(ctx, actor, inc)
+	s.followUp(ctx)
+	return inc, nil
 }
 
 func (s *Service) changeIncident(ctx context.Context, actor *User, id int64, action string, detail any, fn func(inc *Incident, now time.Time) error) (*Incident, error) {

@@ -43,25 +43,18 @@ func (s *Service) LinkIncident(ctx context.Context, actor *User, caseID, inciden
 	})
 }
 
-// incidentEnded tells the cases linked to an incident that has just ended:
-// each open case gets the incident's last post as a public reply (so the
-// customer hears of it by mail too), and with resolve set is resolved with
-// the outcome outage_resolved. A case that fails to take the update is
-// left as it is and reported; the others go on.
-func (s *Service) incidentEnded(ctx context.Context, actor *User, inc *Incident, resolve bool) (updated int, err error) {
-	post := inc.Latest()
-	if post == nil {
-		return 0, nil
-	}
+// incidentEnded tells the cases linked to an incident that post ended:
+// each open case gets the post as a public reply (so the customer hears
+// of it by mail too), and with resolve set is resolved with the outcome
+// outage_resolved. It may run again for the same post after a crash, so
+// a case that has the reply already is left alone. A case that fails to
+// take the update is reported; the others go on.
+func (s *Service) incidentEnded(ctx context.Context, actor *User, inc *Incident, post *IncidentPost, resolve bool) (updated int, err error) {
 	body := fmt.Sprintf("Update on the incident \"%s\": %s", inc.Title, post.Body)
 	// The status manager who ended the incident does not work cases; the
 	// update is theirs all the same, so it is written in their name with
 	// the case rights that this one duty needs.
-	as := *actor
-	if !as.CanHandleCases() {
-		as.Role = RoleSupervisor
-	}
-	actor = &as
+	actor = caseDuty(actor)
 	var after *CaseCursor
 	var errs []error
 	for {
@@ -72,9 +65,13 @@ func (s *Service) incidentEnded(ctx context.Context, actor *User, inc *Incident,
 		}
 		for _, c := range page {
 			after = cursorOf(c, SortID)
-			if resolve {
+			var told bool
+			if told, err = s.hasMessage(ctx, c.ID, body); err == nil && told {
+				continue
+			}
+			if err == nil && resolve {
 				_, err = s.Resolve(ctx, actor, c.ID, Resolution{Outcome: OutcomeOutageResolved, Body: body})
-			} else {
+			} else if err == nil {
 				_, err = s.AddMessage(ctx, actor, c.ID, Reply{Body: body})
 			}
 			if err != nil {
@@ -91,4 +88,67 @@ func (s *Service) incidentEnded(ctx context.Context, actor *User, inc *Incident,
 		return updated, fmt.Errorf("update cases of incident %d: %w", inc.ID, errs[0])
 	}
 	return updated, nil
+}
+
+// hasMessage reports whether a case has a public message with this body.
+func (s *Service) hasMessage(ctx context.Context, caseID int64, body string) (bool, error) {
+	ms, err := s.Store.Messages(ctx, Scope{AllOrgs: true, Internal: true}, caseID)
+	if err != nil {
+		return false, err
+	}
+	for _, m := range ms {
+		if m.Kind == MessagePublic && m.Body == body {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// followUp runs the queued follow-ups of incident changes now, so that
+// the cases and subscribers they concern hear of a change as it is made.
+// What fails here stays queued: the status notice worker retries it, on
+// this node or another, which is also what happens when this node stops
+// between the change and its follow-up.
+func (s *Service) followUp(ctx context.Context) {
+	// The owner is new for each run, so that it never shares a lease with
+	// the background worker or another request.
+	if _, err := s.SendStatusNotices(ctx, "inline-"+newToken()[:16], statusNoticeBatch); err != nil {
+		s.logger().WarnContext(ctx, "incident follow-up failed; the worker retries it", "err", err)
+	}
+}
+
+// noticeCases does what an incident change means for cases: a post that
+// ended the incident tells (or resolves) its linked open cases, and a
+// published report answers the cases that asked for it. Both may run
+// again after a failure or a crash and do nothing twice.
+func (s *Service) noticeCases(ctx context.Context, n *StatusNotice) error {
+	inc, err := s.Store.Incident(ctx, n.IncidentID)
+	if ErrorKind(err) == ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	author := func(id int64) *User {
+		if u, err := s.Store.User(ctx, id); err == nil {
+			return u
+		}
+		// A deleted author: the desk itself writes the follow-up.
+		return &User{Name: "Supportdesk", Role: RoleSupervisor}
+	}
+	if i := n.PostCount - 1; i >= 0 && i < len(inc.Posts) && inc.Posts[i].CreatedAt.Equal(n.ChangedAt) {
+		p := inc.Posts[i]
+		if p.Status.Ended() && (i == 0 || !inc.Posts[i-1].Status.Ended()) {
+			if _, err := s.incidentEnded(ctx, author(p.AuthorID), inc, p, p.ResolveCases); err != nil {
+				return err
+			}
+		}
+	}
+	if inc.ReportPublishedAt != nil && inc.ReportPublishedAt.Equal(n.ChangedAt) {
+		by := inc.CreatedBy
+		if p := inc.Latest(); p != nil {
+			by = p.AuthorID
+		}
+		return s.reportPublished(ctx, author(by), inc)
+	}
+	return nil
 }

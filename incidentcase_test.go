@@ -1,6 +1,8 @@
 package desk_test
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -219,5 +221,74 @@ func TestLimitedIncidentNeverLinkedToOtherOrg(t *testing.T) {
 	}
 	if got := e.caseNow(t, c); got.Status == desk.StatusResolved || len(e.timeline(t, c)) != n {
 		t.Fatalf("an unaffected organisation's case heard of the incident: %s", got.Status)
+	}
+}
+
+// flakyNotices is a store whose status-notice queue fails on demand, as a
+// node that stops between an incident change and its follow-up would.
+type flakyNotices struct {
+	desk.Store
+	failClaim, failFinish bool
+}
+
+func (f *flakyNotices) ClaimStatusNotices(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]*desk.StatusNotice, error) {
+	if f.failClaim {
+		return nil, errors.New("node stopped")
+	}
+	return f.Store.ClaimStatusNotices(ctx, owner, now, lease, limit)
+}
+
+func (f *flakyNotices) FinishStatusNotice(ctx context.Context, id int64, owner string, mails []*desk.OutMail) error {
+	if f.failFinish {
+		return errors.New("node stopped")
+	}
+	return f.Store.FinishStatusNotice(ctx, id, owner, mails)
+}
+
+// TestIncidentEndFollowUpIsDurable: when the follow-up of an ending post
+// does not run (the node stopped after the change was stored), the status
+// notice worker does it later; when it ran but was not recorded as done,
+// running it again tells no case twice.
+func TestIncidentEndFollowUpIsDurable(t *testing.T) {
+	e := newOutageEnv(t)
+	told := e.linkedCase(t, e.bizAdmin, e.inc)
+	resolved := e.linkedCase(t, e.entAdmin, e.inc)
+	flaky := &flakyNotices{Store: e.svc.Store, failClaim: true}
+	e.svc.Store = flaky
+
+	e.clock.Add(time.Hour)
+	if _, err := e.svc.PostUpdate(e.ctx, e.stan, e.inc.ID, desk.IncidentUpdate{Status: desk.IncidentRestored,
+		Body: "Delivery works again.", ResolveLinkedCases: false}); err != nil {
+		t.Fatalf("the change was stored, so the post succeeds: %v", err)
+	}
+	if hasPublic(e.timeline(t, told), "Delivery works again.") {
+		t.Fatal("the follow-up ran although the queue failed")
+	}
+
+	// The worker, after the node's restart, does the follow-up; its record
+	// of being done is lost once, so it runs a second time.
+	flaky.failClaim, flaky.failFinish = false, true
+	if _, err := e.svc.SendStatusNotices(e.ctx, "worker-1", 10); err == nil {
+		t.Fatal("finishing the notice failed, but the worker reported nothing")
+	}
+	flaky.failFinish = false
+	e.clock.Add(time.Hour) // past the retry's backoff
+	if _, err := e.svc.SendStatusNotices(e.ctx, "worker-2", 10); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []*desk.Case{told, resolved} {
+		n := 0
+		for _, m := range e.timeline(t, c) {
+			if m.Kind == desk.MessagePublic && strings.Contains(m.Body, "Delivery works again.") {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Fatalf("case %d has the update %d times, want once", c.ID, n)
+		}
+	}
+	// Nothing is left queued: a third run finds nothing to do.
+	if n, err := e.svc.SendStatusNotices(e.ctx, "worker-3", 10); err != nil || n != 0 {
+		t.Fatalf("third run did %d notices, %v", n, err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	mrand "math/rand/v2"
 	"net/mail"
 	"slices"
@@ -53,10 +54,21 @@ type Service struct {
 	Mail MailConfig
 	// WebhookConfig guards the webhooks organisation admins set.
 	WebhookConfig
+	// Logger records work that a request set going but whose failure is
+	// not the request's, such as the follow-up of an incident change that
+	// its queue retries; nil discards it.
+	Logger *slog.Logger
 
 	// cache is shared by copies of the Service (the demo seeds through one
 	// with its own clock).
 	cache *catalogueCache
+}
+
+func (s *Service) logger() *slog.Logger {
+	if s.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.Logger
 }
 
 // NewService returns a Service with default limits.

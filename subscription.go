@@ -354,7 +354,13 @@ func (s *Service) SendStatusNotices(ctx context.Context, owner string, limit int
 	done := 0
 	var errs []error
 	for _, n := range ns {
-		mails, err := s.noticeMails(ctx, n, now)
+		// The cases first: a failure there leaves the notice to be
+		// retried whole, before any mail of it is written.
+		err := s.noticeCases(ctx, n)
+		var mails []*OutMail
+		if err == nil {
+			mails, err = s.noticeMails(ctx, n, now)
+		}
 		if err == nil {
 			err = s.Store.FinishStatusNotice(ctx, n.ID, owner, mails)
 		}

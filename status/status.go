@@ -132,7 +132,7 @@ func (p *Page) watch(ctx context.Context, events <-chan desk.Event, stop func(),
 				continue
 			}
 			switch e.Type {
-			case desk.EventComponentsChanged:
+			case desk.EventComponentsChanged, desk.EventResync:
 				p.stale.Store(true)
 				request()
 			case desk.EventHealthChanged:

@@ -106,6 +106,7 @@ func (a *App) Open(ctx context.Context) error {
 	a.Service = desk.NewService(s, a.Blobs, bus, desk.SystemClock{})
 	a.Service.AttachmentLimit = a.Config.AttachmentLimit
 	a.Service.Passwords = passwd.Checker{}
+	a.Service.Logger = a.Logger
 	// Webhook destinations are vetted when saved; the sending client
 	// checks every connection again (package webhook).
 	a.Service.CheckURL = webhook.CheckURL
