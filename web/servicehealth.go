@@ -1,20 +1,15 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"html"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/microcosm-cc/bluemonday"
-	"github.com/yuin/goldmark"
-	"github.com/yuin/goldmark/extension"
-
 	"desk"
+	"desk/markdown"
 )
 
 // The service health API under /api/v1/admin/serviceAnnouncement follows
@@ -392,22 +387,7 @@ func (s *Server) healthIssueReport(w http.ResponseWriter, r *http.Request, u *de
 	return nil
 }
 
-// markdown and sanitiser render post bodies as Graph's HTML item bodies,
-// with the same rules as the status page: Goldmark leaves raw HTML out,
-// and the sanitiser after it is the guarantee that nothing that runs gets
-// through to a tool that shows the HTML.
-var (
-	markdown  = goldmark.New(goldmark.WithExtensions(extension.Linkify, extension.Strikethrough, extension.Table))
-	sanitiser = bluemonday.UGCPolicy()
-)
-
-// renderMarkdown returns the sanitised HTML of a Markdown text.
-func renderMarkdown(src string) string {
-	var b bytes.Buffer
-	if err := markdown.Convert([]byte(src), &b); err != nil {
-		// Convert fails only if writing to the buffer fails; the text
-		// escaped is the safe fallback.
-		return "<p>" + html.EscapeString(src) + "</p>"
-	}
-	return string(sanitiser.SanitizeBytes(b.Bytes()))
-}
+// renderMarkdown renders post bodies as Graph's HTML item bodies, with the
+// same rules as the status page, so that nothing that runs gets through
+// to a tool that shows the HTML.
+func renderMarkdown(src string) string { return markdown.HTML(src) }
