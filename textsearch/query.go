@@ -1,0 +1,169 @@
+package textsearch
+
+import (
+	"errors"
+	"strings"
+	"unicode/utf8"
+)
+
+// Limits on a query. Longer queries are refused rather than cut, so that
+// a user never gets results for less than they asked.
+const (
+	MaxQueryBytes = 500
+	MaxQueryTerms = 12
+)
+
+// Errors of Parse. Both mean the user must shorten the query.
+var (
+	ErrQueryTooLong = errors.New("the search text is longer than 500 bytes")
+	ErrTooManyTerms = errors.New("the search text has more than 12 words")
+)
+
+// Term is one searched term.
+type Term struct {
+	// Text is the stemmed, folded term: letters and digits only.
+	Text string
+	// Prefix matches every term that starts with Text: always for the
+	// last word being typed and for a word written with a trailing *,
+	// and in German for every word, whose compounds put the searched word
+	// first ("Passwort" finds "Passwortrichtlinie").
+	Prefix bool
+	// Exclude leaves out what contains the term (written "-word").
+	Exclude bool
+}
+
+// Query is a parsed search: documents that contain every included term
+// and none of the excluded ones. A phrase ("...") is searched as its
+// words, each of which must occur.
+type Query struct {
+	Lang  string
+	Terms []Term
+}
+
+// Empty reports whether the query has nothing to look for: no included
+// term (only stop words, punctuation or exclusions were typed).
+func (q Query) Empty() bool {
+	for _, t := range q.Terms {
+		if !t.Exclude {
+			return false
+		}
+	}
+	return true
+}
+
+// Parse reads what a user typed in a language's search box. It accepts
+// any text: characters other than letters and digits separate words, a
+// leading "-" excludes a word and a trailing "*" makes it a prefix. Its
+// only errors are ErrQueryTooLong and ErrTooManyTerms.
+func Parse(lang, input string) (Query, error) {
+	q := Query{Lang: lang}
+	if len(input) > MaxQueryBytes {
+		return q, ErrQueryTooLong
+	}
+	input = strings.ToValidUTF8(input, " ")
+	seen := map[Term]bool{}
+	fields := strings.FieldsFunc(input, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == 0 || r == '"' || r == '(' || r == ')' })
+	for i, f := range fields {
+		exclude := strings.HasPrefix(f, "-") && len(f) > 1
+		prefix := strings.HasSuffix(f, "*") || lang == "de"
+		// The last word may still be being typed.
+		if i == len(fields)-1 && !strings.HasSuffix(input, " ") {
+			prefix = true
+		}
+		Words(strings.Trim(f, "-*"), func(w string) {
+			if IsStopword(w) {
+				return
+			}
+			// A word shorter than three letters as a prefix would match
+			// half the index.
+			p := prefix && utf8.RuneCountInString(w) >= 3
+			t := Term{Text: Stem(lang, w), Prefix: p, Exclude: exclude}
+			if p {
+				// A prefix matches the unstemmed word's start: stemming
+				// "instell" from "instellen" and then prefixing would
+				// be the same, but a half-typed word has no stem yet.
+				t.Text = Fold(w)
+				if st := Stem(lang, w); len(st) < len(t.Text) {
+					t.Text = st
+				}
+			}
+			if t.Text != "" && !seen[t] {
+				seen[t] = true
+				q.Terms = append(q.Terms, t)
+			}
+		})
+	}
+	if len(q.Terms) > MaxQueryTerms {
+		return Query{Lang: lang}, ErrTooManyTerms
+	}
+	return q, nil
+}
+
+// FTS5 renders the query as an SQLite FTS5 MATCH expression over a column
+// of Document text. Every term is quoted, and terms hold only letters and
+// digits, so nothing a user typed is read as FTS5 syntax. It returns ""
+// for an empty query, which must not be searched.
+func (q Query) FTS5() string {
+	if q.Empty() {
+		return ""
+	}
+	var inc, exc []string
+	for _, t := range q.Terms {
+		s := `"` + t.Text + `"`
+		if t.Prefix {
+			s += "*"
+		}
+		if t.Exclude {
+			exc = append(exc, s)
+		} else {
+			inc = append(inc, s)
+		}
+	}
+	expr := strings.Join(inc, " AND ")
+	for _, e := range exc {
+		expr += " NOT " + e
+	}
+	return expr
+}
+
+// TSQuery renders the query for PostgreSQL's to_tsquery('simple', $n)
+// over a tsvector of Document text. It returns "" for an empty query.
+func (q Query) TSQuery() string {
+	if q.Empty() {
+		return ""
+	}
+	var parts []string
+	for _, t := range q.Terms {
+		s := t.Text
+		if t.Prefix {
+			s += ":*"
+		}
+		if t.Exclude {
+			s = "!" + s
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, " & ")
+}
+
+// Matches reports whether a document's terms (as Terms returns them)
+// satisfy the query. Stores use it for nothing; tests and in-memory
+// search do, and it defines what the engines must agree on.
+func (q Query) Matches(terms []string) bool {
+	if q.Empty() {
+		return false
+	}
+	for _, t := range q.Terms {
+		found := false
+		for _, d := range terms {
+			if d == t.Text || (t.Prefix && strings.HasPrefix(d, t.Text)) {
+				found = true
+				break
+			}
+		}
+		if found == t.Exclude {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,120 @@
+package textsearch
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Fragment is a piece of a snippet; Match marks a searched word, which a
+// page shows highlighted. Text is plain text, to be escaped by the page.
+type Fragment struct {
+	Text  string
+	Match bool
+}
+
+// Snippet returns the part of text around its first matched word, at
+// most about maxRunes long, cut at word boundaries, with every word that
+// matches an included term of q marked. Matching is done on terms, so
+// "wachtwoorden" is marked for the query "wachtwoord". Without a match it
+// returns the start of the text.
+func Snippet(q Query, text string, maxRunes int) []Fragment {
+	type span struct{ start, end int }
+	var words []span
+	var matches []bool
+	first := -1
+	start := -1
+	check := func(end int) {
+		if start < 0 {
+			return
+		}
+		w := strings.ToLower(text[start:end])
+		m := false
+		if utf8.RuneCountInString(w) <= maxWordLen && !IsStopword(w) {
+			term := Stem(q.Lang, w)
+			folded := Fold(w)
+			for _, t := range q.Terms {
+				if t.Exclude {
+					continue
+				}
+				if term == t.Text || (t.Prefix && (strings.HasPrefix(term, t.Text) || strings.HasPrefix(folded, t.Text))) {
+					m = true
+					break
+				}
+			}
+		}
+		if m && first < 0 {
+			first = len(words)
+		}
+		words = append(words, span{start, end})
+		matches = append(matches, m)
+		start = -1
+	}
+	for i, r := range text {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
+			if start < 0 {
+				start = i
+			}
+		} else {
+			check(i)
+		}
+	}
+	check(len(text))
+
+	// The window starts a few words before the first match, so that the
+	// match is read in its sentence, and ends after maxRunes.
+	from := 0
+	if first > 0 {
+		from = max(0, first-6)
+	}
+	lo := 0
+	if from > 0 {
+		lo = words[from].start
+	}
+	hi := len(text)
+	if utf8.RuneCountInString(text[lo:]) > maxRunes {
+		n := 0
+		for i := range text[lo:] {
+			if n == maxRunes {
+				hi = lo + i
+				break
+			}
+			n++
+		}
+		// Back to the end of the last whole word.
+		for j := len(words) - 1; j >= 0; j-- {
+			if words[j].end <= hi && words[j].start >= lo {
+				hi = words[j].end
+				break
+			}
+		}
+	}
+	var out []Fragment
+	add := func(s string, m bool) {
+		if s == "" {
+			return
+		}
+		if n := len(out); n > 0 && out[n-1].Match == m {
+			out[n-1].Text += s
+			return
+		}
+		out = append(out, Fragment{Text: s, Match: m})
+	}
+	if lo > 0 {
+		add("…", false)
+	}
+	pos := lo
+	for i, w := range words {
+		if w.start < lo || w.end > hi {
+			continue
+		}
+		add(text[pos:w.start], false)
+		add(text[w.start:w.end], matches[i])
+		pos = w.end
+	}
+	add(text[pos:hi], false)
+	if hi < len(text) {
+		add("…", false)
+	}
+	return out
+}
