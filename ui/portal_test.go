@@ -330,7 +330,7 @@ func TestPortalWithoutPrivilege(t *testing.T) {
 		if p.status != http.StatusOK {
 			t.Fatalf("%s /: %d", email, p.status)
 		}
-		p.has(t, "carl@contoso.example", "sven@contoso.example", `href="/help"`, `id="help-search"`)
+		p.has(t, "carl@contoso.example", "sven@contoso.example", `href="/help"`, `id="help-search"`, `href="https://community.desk.example"`)
 		p.lacks(t, `id="need-help"`, `id="case-form"`, `href="/cases/new"`, "bill@contoso.example</a>")
 		for _, path := range []string{"/cases/new", "/cases", "/cases/1"} {
 			if p := b.get(path); p.status != http.StatusForbidden {

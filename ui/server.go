@@ -41,6 +41,10 @@ type Server struct {
 	// MailCapture is set when the desk keeps mail in the outbox instead of
 	// sending it (the demo's capture mode); the outbox page says so.
 	MailCapture bool
+	// CommunityURL is the address of the vendor's user community, which
+	// the portal offers to those who may not contact support themselves;
+	// empty hides the link.
+	CommunityURL string
 
 	pages   map[string]*template.Template
 	limiter limiter
@@ -214,6 +218,9 @@ type Page struct {
 	// review, in the reader's digits, for the console's navigation; ""
 	// when there is none.
 	MailHeld string
+	// Community is the address of the vendor's user community; "" hides
+	// its links.
+	Community string
 }
 
 // newPage picks the reader's language: an explicit choice (the lang
@@ -232,7 +239,7 @@ func (s *Server) newPage(r *http.Request, u *desk.User) *Page {
 		}
 	}
 	lang := locale.Match(r.Header.Get("Accept-Language"), prefer...)
-	return &Page{L: locale.For(lang, zone), User: u, Path: r.URL.Path, Languages: locale.Languages}
+	return &Page{L: locale.For(lang, zone), User: u, Path: r.URL.Path, Languages: locale.Languages, Community: s.CommunityURL}
 }
 
 // render writes a page template with status.

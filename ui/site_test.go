@@ -61,7 +61,8 @@ func newSite(t *testing.T) *site {
 	if err := demo.Seed(ctx, svc); err != nil {
 		t.Fatal(err)
 	}
-	srv := &Server{Service: svc, Logger: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	srv := &Server{Service: svc, Logger: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		CommunityURL: "https://community.desk.example"}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return &site{t: t, ctx: ctx, svc: svc, srv: srv, ts: ts}

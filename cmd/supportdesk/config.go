@@ -35,6 +35,9 @@ type Config struct {
 	// Secure marks the pages as served over HTTPS (directly or by a
 	// proxy in front): session cookies get the __Host- prefix and Secure.
 	Secure bool
+	// CommunityURL is the vendor's user community, linked from the portal
+	// for users who may not contact support; empty hides the link.
+	CommunityURL string
 	// Mail is the e-mail channel.
 	Mail MailConfig
 	// ShutdownTimeout bounds how long in-flight requests may take to finish
@@ -101,6 +104,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	c.StoreFlags(fs)
 	fs.StringVar(&c.Addr, "addr", c.Addr, "HTTP listen address (env SUPPORTDESK_ADDR)")
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "seed demo data into an empty store (env SUPPORTDESK_DEMO)")
+	fs.StringVar(&c.CommunityURL, "community-url", c.CommunityURL, "address of the user community linked from the portal; empty hides it (env SUPPORTDESK_COMMUNITY_URL)")
 	fs.StringVar(&c.SLAScheme, "sla-scheme", c.SLAScheme, "SLA scheme of the demo plans when seeding: "+
 		strings.Join(desk.SLASchemes(), ", ")+"; empty for o365-standard on Business and o365-elevated on Enterprise (env SUPPORTDESK_SLA_SCHEME)")
 	fs.Int64Var(&c.AttachmentLimit, "attachment-limit", c.AttachmentLimit, "largest attachment in bytes (env SUPPORTDESK_ATTACHMENT_LIMIT)")
@@ -140,6 +144,7 @@ func (c *Config) FromEnv(fs *flag.FlagSet) error {
 		env("demo", "SUPPORTDESK_DEMO", func(v string) (err error) { c.Demo, err = strconv.ParseBool(v); return }),
 		env("secure-cookies", "SUPPORTDESK_SECURE_COOKIES", func(v string) (err error) { c.Secure, err = strconv.ParseBool(v); return }),
 		env("sla-scheme", "SUPPORTDESK_SLA_SCHEME", str(&c.SLAScheme)),
+		env("community-url", "SUPPORTDESK_COMMUNITY_URL", str(&c.CommunityURL)),
 		env("mail-address", "SUPPORTDESK_MAIL_ADDRESS", str(&c.Mail.Address)),
 		env("mail-name", "SUPPORTDESK_MAIL_NAME", str(&c.Mail.Name)),
 		env("smtp", "SUPPORTDESK_SMTP", str(&c.Mail.SMTP)),

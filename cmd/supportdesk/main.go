@@ -51,6 +51,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "demo":
 		cfg.DataDir = defaultDemoDir()
 		cfg.Demo = true
+		// The demo's community is made up, like its organisations.
+		cfg.CommunityURL = "https://community.desk.example"
 		cfg.ServeFlags(fs)
 	case "serve":
 		cfg.ServeFlags(fs)

@@ -145,7 +145,8 @@ func (a *App) Open(ctx context.Context) error {
 	api := (&web.Server{Service: a.Service, Store: s, Logger: a.Logger}).Handler()
 	pages := (&ui.Server{Service: a.Service, Logger: a.Logger, Secure: a.Config.Secure,
 		SeverityScheme: severityLabels(a.Config.SLAScheme),
-		MailPreview:    a.mail.preview(a.Service.Mail), MailCapture: a.mail.capture}).Handler()
+		MailPreview:    a.mail.preview(a.Service.Mail), MailCapture: a.mail.capture,
+		CommunityURL: a.Config.CommunityURL}).Handler()
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api)
 	mux.Handle("/api/v2/", statusPage)
