@@ -39,6 +39,15 @@ var consoleRoutes = []route{
 	{"GET /console/credits", staffOnly, (*Server).consoleCredits},
 	{"POST /console/credits/{id}/approve", staffOnly, (*Server).consoleApproveCredit},
 	{"POST /console/credits/{id}/decline", staffOnly, (*Server).consoleDeclineCredit},
+	{"GET /console/articles", staffOnly, (*Server).consoleArticles},
+	{"GET /console/articles/new", staffOnly, (*Server).consoleNewArticle},
+	{"POST /console/articles", staffOnly, (*Server).consoleCreateArticle},
+	{"GET /console/articles/{id}", staffOnly, (*Server).consoleArticle},
+	{"POST /console/articles/{id}", staffOnly, (*Server).consoleUpdateArticle},
+	{"POST /console/articles/{id}/publish", staffOnly, (*Server).consolePublishArticle},
+	{"POST /console/articles/{id}/archive", staffOnly, (*Server).consoleArchiveArticle},
+	{"GET /console/articles/{id}/preview", staffOnly, (*Server).consolePreviewArticle},
+	{"GET /console/deflection", staffOnly, (*Server).consoleDeflection},
 }
 
 // atRiskWindow is how far ahead the "at risk" queue looks: a case whose
@@ -176,6 +185,9 @@ type queueRow struct {
 	// Breached is set when Due has passed, AtRisk when it passes within
 	// the at-risk window, Paused while the case waits on the customer.
 	Breached, AtRisk, Paused bool
+	// The row's texts in the reader's language, made in Go: the same
+	// through the template's functions cost more than the page's queries.
+	Ref, Severity, Status, DueISO, DueRelative, DueText string
 }
 
 // queueData is the data of the queue page.
@@ -305,7 +317,7 @@ func (s *Server) queues(w http.ResponseWriter, r *http.Request, p *Page) error {
 		v.Set("after", encodeQueueCursor(page.Next))
 		d.NextURL = "/console?" + v.Encode()
 	}
-	if d.Rows, err = s.queueRows(ctx, page.Items, now); err != nil {
+	if d.Rows, err = s.queueRows(ctx, p.L, page.Items, now); err != nil {
 		return err
 	}
 	p.Title, p.Data = "console.queues.title", d
@@ -314,44 +326,31 @@ func (s *Server) queues(w http.ResponseWriter, r *http.Request, p *Page) error {
 
 // queueRows adds to each case what its row shows: the organisation, the
 // assignee and the state of its SLA clock.
-func (s *Server) queueRows(ctx context.Context, cs []*desk.Case, now time.Time) ([]queueRow, error) {
+func (s *Server) queueRows(ctx context.Context, l *locale.Locale, cs []*desk.Case, now time.Time) ([]queueRow, error) {
 	staff, err := s.staffNames(ctx)
 	if err != nil {
 		return nil, err
 	}
-	orgs := map[int64]string{}
 	rows := make([]queueRow, 0, len(cs))
 	for _, c := range cs {
-		name, ok := orgs[c.OrgID]
-		if !ok {
-			o, err := s.Service.Store.Org(ctx, c.OrgID)
-			if err != nil {
-				return nil, err
-			}
-			name, orgs[c.OrgID] = o.Name, o.Name
+		name, err := s.orgName(ctx, c.OrgID)
+		if err != nil {
+			return nil, err
 		}
 		row := queueRow{Case: c, Org: name, Assignee: staff[c.AssigneeID], Due: c.NextDueAt()}
 		row.Paused = c.SLA != nil && c.SLA.Paused
 		if row.Due != nil {
 			row.Breached = !row.Due.After(now)
 			row.AtRisk = !row.Breached && row.Due.Before(now.Add(atRiskWindow))
+			row.DueISO = row.Due.UTC().Format(time.RFC3339)
+			row.DueRelative, row.DueText = l.Relative(now, *row.Due), l.DateTime(*row.Due)
 		}
+		row.Ref = l.T("console.case.ref", "id", strconv.FormatInt(c.ID, 10))
+		row.Severity = l.T("severity." + string(c.Severity))
+		row.Status = l.T("status." + string(c.Status))
 		rows = append(rows, row)
 	}
 	return rows, nil
-}
-
-// staffNames maps the ids of the vendor's staff to their names.
-func (s *Server) staffNames(ctx context.Context) (map[int64]string, error) {
-	us, err := s.Service.Store.Users(ctx, 0)
-	if err != nil {
-		return nil, err
-	}
-	m := make(map[int64]string, len(us))
-	for _, u := range us {
-		m[u.ID] = u.Name
-	}
-	return m, nil
 }
 
 // encodeQueueCursor and decodeQueueCursor make the opaque page cursor of

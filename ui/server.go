@@ -49,6 +49,9 @@ type Server struct {
 	pages   map[string]*template.Template
 	limiter limiter
 	counts  countCache
+	// names caches the names of organisations and staff that lists show
+	// (names.go).
+	names nameCache
 
 	// hookForms makes a new-webhook form sent twice create one webhook
 	// (portal_webhooks.go).
