@@ -1,13 +1,33 @@
 // Package help holds the help centre's articles for the administrators of
 // customer organisations and searches them.
 //
-// The articles are a small, embedded set written for this product (mail
-// delivery, sign-in and multi-factor authentication, licences and billing,
-// sharing files, calendar sync, DNS and MX records, password resets and
-// data export), each in every language of the user interface: English,
-// Dutch, German, Swedish and Norwegian Bokmål. They answer the questions
-// admins ask most often before they contact support, which is why the
-// portal's "Need help?" box shows them first.
+// The articles are embedded Markdown files written for this product, one
+// per article and language under articles/<key>/<lang>.md, in every
+// language of the user interface: English, Dutch, German, Swedish and
+// Norwegian Bokmål. The same key in every language links the
+// translations. They cover the admin console's products (mail delivery,
+// DNS records, sign-in and multi-factor authentication, licences and
+// billing, sharing files, calendar sync, data export) and support itself
+// (admin roles and the Support privilege, ways to contact support,
+// severities, response times, phone numbers, service health and status
+// notifications, escalating, closing and rating cases). They answer the
+// questions admins ask most often before they contact support, which is
+// why the portal's "Need help?" box shows them first.
+//
+// Each file starts with front matter between two lines of "---":
+//
+//	---
+//	title: The title in the file's language
+//	category: one of Categories
+//	products: comma-separated product codes, or nothing
+//	visibility: public or signed-in
+//	---
+//	Markdown body
+//
+// Category, products and visibility belong to the article, so every
+// language must give the same. A file that does not parse stops the
+// package from loading, which its tests report. All lists the articles by
+// category, in the order of Categories, then by key.
 //
 // Search matches words, not strings: both the query and the articles are
 // folded to lower case without diacritics ("Passwörter" matches
@@ -17,8 +37,10 @@
 // folding, is exported because other parts of the desk compare free text
 // the same way, such as the titles of related cases.
 //
-// Article bodies are plain text: paragraphs separated by blank lines, with
-// lines starting "- " forming a bulleted list and lines starting "1. " a
-// numbered one (see Blocks). They are never HTML, so showing them cannot
-// inject markup.
+// Article bodies are Markdown without HTML: paragraphs separated by blank
+// lines, lines starting "- " forming a bulleted list and lines starting
+// "1. " a numbered one, with **bold**, `code` and links inline. Blocks
+// splits a body into paragraphs and lists of plain text (inline markup
+// removed, see Plain), so that showing them cannot inject markup; package
+// markdown renders the full Markdown safely where HTML is wanted.
 package help

@@ -2,6 +2,7 @@ package help
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -14,16 +15,27 @@ var Languages = []string{"en", "nl", "de", "sv", "nb"}
 
 // Article is one help article in one language.
 type Article struct {
-	// ID is stable across languages and releases, for links.
+	// ID is stable across languages and releases, for links: the
+	// article's key, the name of its directory under articles/.
 	ID string
-	// Product is the code of the product the article is about ("mail",
-	// "calendar", "drive", "chat"), or "" when it concerns the whole
-	// account, such as signing in or billing.
+	// Key is the same as ID, under the name the article files use.
+	Key string
+	// Category is one of Categories.
+	Category string
+	// Products are the codes of the products the article is about
+	// ("mail", "calendar", "drive", "chat"); none when it concerns the
+	// whole account, such as signing in, billing or contacting support.
+	Products []string
+	// Product is the first of Products, or "".
 	Product string
+	// Visibility is Public or SignedIn.
+	Visibility string
 	// Lang is the article's language.
 	Lang  string
 	Title string
-	// Body is plain text; see Blocks.
+	// Body is Markdown: paragraphs, "- " and "1. " lists, **bold**,
+	// `code` and [links](https://…). Blocks splits it into paragraphs and
+	// lists of plain text.
 	Body string
 }
 
@@ -32,8 +44,9 @@ type text struct{ title, body string }
 
 // entry is one article in every language.
 type entry struct {
-	id, product string
-	texts       map[string]text
+	id, category, visibility string
+	products                 []string
+	texts                    map[string]text
 }
 
 // article returns the entry in lang, or in English if it lacks lang.
@@ -42,7 +55,12 @@ func (e *entry) article(lang string) Article {
 	if !ok {
 		lang, t = "en", e.texts["en"]
 	}
-	return Article{ID: e.id, Product: e.product, Lang: lang, Title: t.title, Body: t.body}
+	a := Article{ID: e.id, Key: e.id, Category: e.category, Products: slices.Clone(e.products),
+		Visibility: e.visibility, Lang: lang, Title: t.title, Body: t.body}
+	if len(e.products) > 0 {
+		a.Product = e.products[0]
+	}
+	return a
 }
 
 // supported returns lang if the articles exist in it, else English.
@@ -54,7 +72,8 @@ func supported(lang string) string {
 }
 
 // All returns every article in lang (English for an unknown language), in
-// the order the help centre lists them.
+// the order the help centre lists them: by category, in the order of
+// Categories, then by key.
 func All(lang string) []Article {
 	lang = supported(lang)
 	out := make([]Article, len(articles))
@@ -91,7 +110,7 @@ var indexes = sync.OnceValue(func() []map[string]index {
 			for _, w := range words(t.title, false) {
 				ix.title[w] = true
 			}
-			for _, w := range words(t.body, false) {
+			for _, w := range words(Plain(t.body), false) {
 				ix.body[w]++
 			}
 			out[i][lang] = ix
@@ -111,23 +130,49 @@ const (
 )
 
 // score returns how well the article matches the query words in one
-// language, in half points.
-func (ix index) score(query []string) int {
-	total := 0
-	for _, q := range query {
+// language, in half points, each query word weighted by how rare it is
+// among the articles (see rarity).
+func (ix index) score(query []string, weight []float64) float64 {
+	total := 0.0
+	for i, q := range query {
+		points := 0
 		switch {
 		case ix.title[q]:
-			total += 2 * titleWeight
+			points += 2 * titleWeight
 		case prefixIn(q, ix.title):
-			total += titleWeight
+			points += titleWeight
 		}
 		if n := ix.body[q]; n > 0 {
-			total += 2 * min(n, maxBodyHits)
+			points += 2 * min(n, maxBodyHits)
 		} else if prefixInCounts(q, ix.body) {
-			total++
+			points++
 		}
+		total += float64(points) * weight[i]
 	}
 	return total
+}
+
+// rarity returns the weight of each query word in lang: 1 plus half the
+// natural logarithm of the number of articles over the number that
+// contain the word (half, so that a rare word breaks ties and lifts an
+// article without outweighing a match in the title). A word found in nearly every article ("mail" in a
+// help centre for a mail suite) tells the articles apart far less than one
+// found in a single article ("wachtrij"), so that a precise word of the
+// query decides between articles that share the common ones.
+func rarity(lang string, query []string) []float64 {
+	ixs := indexes()
+	out := make([]float64, len(query))
+	for i, q := range query {
+		df := 0
+		for _, byLang := range ixs {
+			ix := byLang[lang]
+			if ix.title[q] || ix.body[q] > 0 {
+				df++
+			}
+		}
+		out[i] = 1 + 0.5*math.Log(float64(len(ixs))/float64(max(df, 1)))
+	}
+	return out
 }
 
 // minPrefix is the shortest query word matched as the start of a longer
@@ -175,15 +220,20 @@ func Search(lang, query string, limit int) []Article {
 		return nil
 	}
 	type hit struct {
-		i, score int
+		i     int
+		score float64
+	}
+	weights := map[string][]float64{}
+	for _, l := range Languages {
+		weights[l] = rarity(l, q)
 	}
 	var hits []hit
 	for i, byLang := range indexes() {
-		score := 4 * byLang[lang].score(q)
+		score := 4 * byLang[lang].score(q, weights[lang])
 		if score == 0 {
 			for _, other := range Languages {
 				if other != lang {
-					score = max(score, byLang[other].score(q))
+					score = max(score, byLang[other].score(q, weights[other]))
 				}
 			}
 		}
@@ -351,10 +401,10 @@ type Block struct {
 	Numbered bool
 }
 
-// Blocks splits an article body into paragraphs and lists. Paragraphs are
-// separated by blank lines; a paragraph whose lines all start with "- "
-// is a bulleted list, one whose lines all start with a number and ". " a
-// numbered list.
+// Blocks splits an article body into paragraphs and lists of plain text.
+// Paragraphs are separated by blank lines; a paragraph whose lines all
+// start with "- " is a bulleted list, one whose lines all start with a
+// number and ". " a numbered list. Inline Markdown is removed (see Plain).
 func Blocks(body string) []Block {
 	var out []Block
 	for para := range strings.SplitSeq(strings.ReplaceAll(body, "\r\n", "\n"), "\n\n") {
@@ -381,14 +431,61 @@ func Blocks(body string) []Block {
 		}
 		switch {
 		case bullets:
-			out = append(out, Block{Items: bulletItems})
+			out = append(out, Block{Items: plainAll(bulletItems)})
 		case numbers:
-			out = append(out, Block{Items: numberItems, Numbered: true})
+			out = append(out, Block{Items: plainAll(numberItems), Numbered: true})
 		default:
-			out = append(out, Block{Text: strings.Join(strings.Fields(para), " ")})
+			out = append(out, Block{Text: Plain(strings.Join(strings.Fields(para), " "))})
 		}
 	}
 	return out
+}
+
+// plainAll applies Plain to every item.
+func plainAll(items []string) []string {
+	for i, it := range items {
+		items[i] = Plain(it)
+	}
+	return items
+}
+
+// Plain removes the inline Markdown of an article's text, keeping what a
+// reader sees: "**Close case**" becomes "Close case", "`dig MX`" becomes
+// "dig MX" and "[RFC 5321](https://…)" becomes "RFC 5321". Text without
+// such markup comes back unchanged.
+func Plain(s string) string {
+	if !strings.ContainsAny(s, "*`[") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		switch {
+		case strings.HasPrefix(s[i:], "**"):
+			i += 2
+		case s[i] == '`':
+			if end := strings.IndexByte(s[i+1:], '`'); end >= 0 {
+				b.WriteString(s[i+1 : i+1+end])
+				i += end + 2
+			} else {
+				b.WriteByte('`')
+				i++
+			}
+		case s[i] == '[':
+			label, rest, ok := strings.Cut(s[i+1:], "](")
+			end := strings.IndexByte(rest, ')')
+			if ok && end >= 0 && !strings.ContainsAny(label, "[]") && !strings.ContainsAny(rest[:end], " \n") {
+				b.WriteString(label)
+				i = len(s) - len(rest) + end + 1
+			} else {
+				b.WriteByte('[')
+				i++
+			}
+		default:
+			b.WriteByte(s[i])
+			i++
+		}
+	}
+	return b.String()
 }
 
 // cutNumber removes a leading "12. " from l.
