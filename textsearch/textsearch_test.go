@@ -11,7 +11,7 @@ import (
 func TestLanguages(t *testing.T) {
 	for _, tc := range []struct {
 		lang, query, doc string
-		want            bool
+		want             bool
 	}{
 		{"nl", "wachtwoorden opnieuw instellen", "Een wachtwoord opnieuw instellen voor een gebruiker", true},
 		{"nl", "wachtwoord", "Wachtwoorden van gebruikers", true},
