@@ -9,6 +9,7 @@ type Store interface {
 	CalendarStore
 	UserStore
 	CaseStore
+	CaseSearchStore
 	AuditStore
 	TimerStore
 	SessionStore
@@ -19,6 +20,7 @@ type Store interface {
 	WebhookStore
 	CreditStore
 	StatusSubscriptionStore
+	KBStore
 	// Ping reports whether the store can serve requests.
 	Ping(ctx context.Context) error
 	Close() error

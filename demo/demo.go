@@ -315,5 +315,8 @@ func SeedScheme(ctx context.Context, svc *desk.Service, scheme string) error {
 	if err := writeHealth(ctx, svc, now, users, orgIDs); err != nil {
 		return fmt.Errorf("demo: service health: %w", err)
 	}
+	if err := writeArticles(ctx, svc, now, users["sam@vendor.example"]); err != nil {
+		return fmt.Errorf("demo: knowledge base: %w", err)
+	}
 	return create(last)
 }

@@ -92,7 +92,10 @@ func (db *DB) insertCase(ctx context.Context, tx *Tx, ch *desk.CaseChange) error
 			a.ObjectID = fmt.Sprint(c.ID)
 		}
 	}
-	return db.insertRest(ctx, tx, ch)
+	if err := db.insertRest(ctx, tx, ch); err != nil {
+		return err
+	}
+	return db.indexCase(ctx, tx, c, ch.Messages)
 }
 
 // insertRest writes what a change adds besides the case row.
@@ -270,7 +273,10 @@ func (db *DB) updateCase(ctx context.Context, tx *Tx, ch *desk.CaseChange) error
 	} else if n == 0 {
 		return &desk.Error{Kind: desk.ECONFLICT, Code: "case_changed", Message: "the case was changed by someone else; try again"}
 	}
-	return db.insertRest(ctx, tx, ch)
+	if err := db.insertRest(ctx, tx, ch); err != nil {
+		return err
+	}
+	return db.indexMessages(ctx, tx, c, ch.Messages, 0)
 }
 
 // scopeOrg returns the organisation a scope limits reads to, 0 for all. A

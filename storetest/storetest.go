@@ -54,6 +54,8 @@ func Run(t *testing.T, newStore func(t *testing.T) desk.Store) {
 		{"Webhooks", testWebhooks},
 		{"StatusSubscriptions", testStatusSubscriptions}, {"StatusNotices", testStatusNotices},
 		{"Credits", testCredits},
+		{"CaseSearch", testCaseSearch},
+		{"Articles", testArticles}, {"ArticleSearch", testArticleSearch}, {"ArticleVisibility", testArticleVisibility}, {"Deflection", testDeflection},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

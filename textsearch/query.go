@@ -62,7 +62,9 @@ func Parse(lang, input string) (Query, error) {
 	}
 	input = strings.ToValidUTF8(input, " ")
 	seen := map[Term]bool{}
-	fields := strings.FieldsFunc(input, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == 0 || r == '"' || r == '(' || r == ')' })
+	fields := strings.FieldsFunc(input, func(r rune) bool {
+		return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == 0 || r == '"' || r == '(' || r == ')'
+	})
 	for i, f := range fields {
 		exclude := strings.HasPrefix(f, "-") && len(f) > 1
 		prefix := strings.HasSuffix(f, "*") || lang == "de"
@@ -166,4 +168,94 @@ func (q Query) Matches(terms []string) bool {
 		}
 	}
 	return true
+}
+
+// Included returns how many terms the query looks for (not excluded).
+func (q Query) Included() int {
+	n := 0
+	for _, t := range q.Terms {
+		if !t.Exclude {
+			n++
+		}
+	}
+	return n
+}
+
+// AnyFTS5 renders the query as an FTS5 MATCH expression that matches a
+// document with any of the included terms and none of the excluded ones:
+// the fallback when no document has them all. It returns "" for an empty
+// query.
+func (q Query) AnyFTS5() string {
+	if q.Empty() {
+		return ""
+	}
+	var inc, exc []string
+	for _, t := range q.Terms {
+		s := `"` + t.Text + `"`
+		if t.Prefix {
+			s += "*"
+		}
+		if t.Exclude {
+			exc = append(exc, s)
+		} else {
+			inc = append(inc, s)
+		}
+	}
+	expr := "(" + strings.Join(inc, " OR ") + ")"
+	for _, e := range exc {
+		expr += " NOT " + e
+	}
+	return expr
+}
+
+// AnyTSQuery renders the query like AnyFTS5 for PostgreSQL's
+// to_tsquery('simple', $n). It returns "" for an empty query.
+func (q Query) AnyTSQuery() string {
+	if q.Empty() {
+		return ""
+	}
+	var inc, exc []string
+	for _, t := range q.Terms {
+		s := t.Text
+		if t.Prefix {
+			s += ":*"
+		}
+		if t.Exclude {
+			exc = append(exc, "!"+s)
+		} else {
+			inc = append(inc, s)
+		}
+	}
+	return strings.Join(append([]string{"(" + strings.Join(inc, " | ") + ")"}, exc...), " & ")
+}
+
+// FTS5Column renders the query like FTS5, or like AnyFTS5 when any is
+// set, with the included terms matched only in the named FTS5 column; the
+// excluded terms still leave out documents that have them anywhere. The
+// column name comes from the store's code, never from a user.
+func (q Query) FTS5Column(column string, any bool) string {
+	if q.Empty() {
+		return ""
+	}
+	var inc, exc []string
+	for _, t := range q.Terms {
+		s := `"` + t.Text + `"`
+		if t.Prefix {
+			s += "*"
+		}
+		if t.Exclude {
+			exc = append(exc, s)
+		} else {
+			inc = append(inc, s)
+		}
+	}
+	op := " AND "
+	if any {
+		op = " OR "
+	}
+	expr := column + " : (" + strings.Join(inc, op) + ")"
+	for _, e := range exc {
+		expr += " NOT " + e
+	}
+	return expr
 }

@@ -24,13 +24,14 @@ func Snippet(q Query, text string, maxRunes int) []Fragment {
 	var matches []bool
 	first := -1
 	start := -1
+	// Without a term to look for, no word need be stemmed.
+	search := q.Included() > 0
 	check := func(end int) {
 		if start < 0 {
 			return
 		}
-		w := strings.ToLower(text[start:end])
 		m := false
-		if utf8.RuneCountInString(w) <= maxWordLen && !IsStopword(w) {
+		if w := strings.ToLower(text[start:end]); search && utf8.RuneCountInString(w) <= maxWordLen && !IsStopword(w) {
 			term := Stem(q.Lang, w)
 			folded := Fold(w)
 			for _, t := range q.Terms {
@@ -57,6 +58,14 @@ func Snippet(q Query, text string, maxRunes int) []Fragment {
 			}
 		} else {
 			check(i)
+			// Past the end of the window that the first match opens, no
+			// word is shown, so none need be read: a snippet of a long
+			// text costs no more than one of a short text. (The window
+			// starts at most six words before the first match and holds
+			// maxRunes runes, which are at most 4*maxRunes bytes.)
+			if first >= 0 && i-words[max(0, first-6)].start > 4*maxRunes {
+				break
+			}
 		}
 	}
 	check(len(text))

@@ -47,9 +47,54 @@ var envs = sync.Pool{New: func() any { return snowball.NewEnv("") }}
 // keeps the stemmer's work per word small.
 const maxWordLen = 40
 
+// stemCache remembers the terms of the words of one language. Support
+// text repeats a small vocabulary, so most words are stemmed once: a
+// reindex spends its time writing rather than stemming. The cache is
+// bounded; when full it starts afresh, which costs a few words' stemming
+// again and keeps no stale memory.
+type stemCache struct {
+	mu sync.RWMutex
+	m  map[string]string
+}
+
+// maxCachedStems bounds each language's cache: about 64k words of at
+// most maxWordLen bytes and their terms.
+const maxCachedStems = 1 << 16
+
+var stemCaches = func() map[string]*stemCache {
+	m := map[string]*stemCache{}
+	for lang := range stemmers {
+		m[lang] = &stemCache{m: map[string]string{}}
+	}
+	return m
+}()
+
 // Stem returns the term of one lower-case word in a language; a language
 // without a stemmer only folds.
 func Stem(lang, word string) string {
+	c := stemCaches[lang]
+	if c == nil {
+		return stem(lang, word)
+	}
+	c.mu.RLock()
+	t, ok := c.m[word]
+	c.mu.RUnlock()
+	if ok {
+		return t
+	}
+	t = stem(lang, word)
+	c.mu.Lock()
+	if len(c.m) >= maxCachedStems {
+		clear(c.m)
+	}
+	// The word may be a slice of a long text; the copy keeps the cache
+	// from holding the text alive.
+	c.m[strings.Clone(word)] = t
+	c.mu.Unlock()
+	return t
+}
+
+func stem(lang, word string) string {
 	if st := stemmers[lang]; st != nil && utf8.RuneCountInString(word) > 2 {
 		env := envs.Get().(*snowball.Env)
 		env.SetCurrent(word)
@@ -124,7 +169,17 @@ func Terms(lang, text string) []string {
 // for it. FTS5 with the unicode61 tokenizer and PostgreSQL's 'simple'
 // configuration both split it back into exactly these terms.
 func Document(lang, text string) string {
-	return strings.Join(Terms(lang, text), " ")
+	var b strings.Builder
+	Words(text, func(w string) {
+		if IsStopword(w) {
+			return
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(Stem(lang, w))
+	})
+	return b.String()
 }
 
 // Fold returns s in lower case without diacritics: "Größe Ærø" becomes

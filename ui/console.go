@@ -21,6 +21,7 @@ import (
 var consoleRoutes = []route{
 	{"GET /console", signedIn, (*Server).queues},
 	{"GET /console/cases/{id}", staffOnly, (*Server).consoleCase},
+	{"GET /console/search", staffOnly, (*Server).consoleSearch},
 	{"GET /console/attachments/{id}", staffOnly, (*Server).consoleAttachment},
 	{"POST /console/cases/{id}/reply", staffOnly, (*Server).consoleReply},
 	{"POST /console/cases/{id}/request-info", staffOnly, (*Server).consoleRequestInfo},

@@ -1,5 +1,7 @@
 // Package ui serves the web pages people use: the admin support portal of
-// customer organisations and the agent console of the vendor's staff.
+// customer organisations, the agent console of the vendor's staff, and the
+// public help centre (the knowledge base), which anyone reads without
+// signing in.
 //
 // Pages are rendered on the server with html/template from embedded
 // files; the little JavaScript there is (drag-and-drop uploads, progress)

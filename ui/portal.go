@@ -12,12 +12,14 @@ import (
 )
 
 // portalRoutes are the pages of the customer portal. Everything but the
-// home page is for customers only: staff who follow a portal link are sent
-// to the console.
+// home page and the help centre (help.go, open to anyone) is for customers
+// only: staff who follow a portal link are sent to the console.
 var portalRoutes = []route{
 	{"GET /{$}", signedIn, (*Server).home},
-	{"GET /help", customerOnly, (*Server).helpSearch},
-	{"GET /help/{article}", customerOnly, (*Server).helpArticle},
+	{"GET /help", public, (*Server).helpCentre},
+	{"GET /help/search", public, (*Server).helpSearch},
+	{"GET /help/{key}", public, (*Server).helpArticle},
+	{"POST /help/{key}/vote", public, (*Server).helpVote},
 	{"GET /cases/new", customerOnly, (*Server).portalNewCase},
 	{"POST /cases", customerOnly, (*Server).portalCreateCase},
 	{"GET /cases", customerOnly, (*Server).portalInbox},

@@ -104,6 +104,9 @@ type caseFormData struct {
 	// RelatedAnswered carries "this is a new problem" through a form shown
 	// again for another reason, so that the question is not asked twice.
 	RelatedAnswered bool
+	// HelpSession is the "Need help?" session the form was reached
+	// from, carried so that the case is counted against its suggestions.
+	HelpSession string
 }
 
 // newIdemKey returns a random idempotency key for one rendering of the
@@ -155,6 +158,9 @@ func (s *Server) portalNewCase(w http.ResponseWriter, r *http.Request, p *Page) 
 		"contact_method": {string(desk.ContactEmail)}, "language": {lang},
 		"contact_name": {p.User.Name}, "contact_email": {p.User.Email},
 		"description": {text}, "title": {firstLine(text, 80)},
+	}
+	if hs := helpSessionOf(r); hs != "" {
+		v.Set("hs", hs)
 	}
 	v.Set("product", guessProduct(opts.Supported(), text))
 	return s.renderCaseForm(w, r, p, NewForm(v), opts, http.StatusOK, nil)
@@ -210,6 +216,9 @@ func (s *Server) caseFormData(r *http.Request, p *Page, f *Form, opts *desk.Supp
 		TopLabel: s.sevLabel(l, desk.SeverityCritical), CapLabel: s.sevLabel(l, desk.SeverityHigh),
 		MaxBytes: s.attachmentLimit(), MaxSize: portalSize(l, s.attachmentLimit()), MaxFiles: maxFiles,
 		IdemKey: f.Get("idempotency_key"), RelatedAnswered: f.Get("related") == "new", Scheme: s.sevScheme(),
+	}
+	if validHelpSession(f.Get("hs")) {
+		d.HelpSession = f.Get("hs")
 	}
 	if !validIdemKey(d.IdemKey) {
 		d.IdemKey = newIdemKey()
@@ -439,6 +448,10 @@ func (s *Server) portalCreateCase(w http.ResponseWriter, r *http.Request, p *Pag
 	if created && s.attachFiles(ctx, p.User, c.ID, files) > 0 {
 		flash = "opened_files"
 	}
+	if hs := f.Get("hs"); created && validHelpSession(hs) {
+		// The articles of the session did not spare this case.
+		s.recordHelp(ctx, p, desk.HelpEvent{Session: hs, Kind: desk.HelpCaseOpened})
+	}
 	return portalRedirect(w, r, fmt.Sprintf("/cases/%d", c.ID), flash)
 }
 
@@ -497,6 +510,10 @@ func (s *Server) addToCase(w http.ResponseWriter, r *http.Request, p *Page, f *F
 	flash := "added"
 	if s.attachFiles(ctx, p.User, c.ID, files) > 0 {
 		flash = "opened_files"
+	}
+	if hs := f.Get("hs"); validHelpSession(hs) {
+		// Adding to an open case is contacting support all the same.
+		s.recordHelp(ctx, p, desk.HelpEvent{Session: hs, Kind: desk.HelpCaseOpened})
 	}
 	return portalRedirect(w, r, fmt.Sprintf("/cases/%d", c.ID), flash)
 }

@@ -420,8 +420,10 @@ func TestPortalDutch(t *testing.T) {
 	if strings.Index(p.body, "Agenda-synchronisatie") > strings.Index(p.body, "Uitgaande e-mail blijft in de wachtrij") {
 		t.Error("the case waiting on the customer is not listed first")
 	}
-	b.get("/help?q=wachtwoord").has(t, "Het wachtwoord van een gebruiker opnieuw instellen", `id="contact-support"`,
-		`href="/cases/new?text=wachtwoord"`)
+	// The matched word is marked; the case form gets the text and the
+	// help session.
+	b.get("/help?q=wachtwoord").has(t, "Het <mark>wachtwoord</mark> van een gebruiker opnieuw instellen", `id="contact-support"`,
+		`href="/cases/new?hs=`, `&amp;text=wachtwoord"`)
 	b.get("/cases/new?text="+url.QueryEscape("Mijn wachtwoord werkt niet")).has(t, "Mijn wachtwoord werkt niet",
 		"Urgentieniveau A", "Een of meer services zijn niet beschikbaar of niet te gebruiken.")
 	b.get(fmt.Sprintf("/cases/%d", c.ID)).has(t, `id="action-banner"`, `role="alert"`,

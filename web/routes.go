@@ -40,6 +40,8 @@ var routes = []route{
 	{"POST", "/api/v1/cases/{id}/escalate", false, (*Server).escalateCase},
 	{"POST", "/api/v1/cases/{id}/severity", false, (*Server).changeSeverity},
 
+	{"GET", "/api/v1/search/cases", false, (*Server).searchCases},
+
 	{"GET", "/api/v1/cases/{id}/attachments", false, (*Server).listAttachments},
 	{"POST", "/api/v1/cases/{id}/attachments", false, (*Server).uploadAttachment},
 	{"GET", "/api/v1/attachments/{id}", false, (*Server).downloadAttachment},
@@ -60,6 +62,14 @@ var routes = []route{
 	{"DELETE", "/api/v1/webhooks/{id}", false, (*Server).deleteWebhook},
 	{"POST", "/api/v1/webhooks/{id}/test", false, (*Server).testWebhook},
 	{"GET", "/api/v1/webhooks/{id}/deliveries", false, (*Server).webhookDeliveries},
+
+	{"GET", "/api/v1/articles", true, (*Server).listArticles},
+	{"GET", "/api/v1/articles/search", true, (*Server).searchArticles},
+	{"GET", "/api/v1/articles/{id}", true, (*Server).getArticle},
+	{"POST", "/api/v1/articles", false, (*Server).createArticle},
+	{"PUT", "/api/v1/articles/{id}", false, (*Server).updateArticle},
+	{"POST", "/api/v1/articles/{id}/publish", false, (*Server).publishArticle},
+	{"GET", "/api/v1/deflection", false, (*Server).deflection},
 
 	{"GET", "/api/v1/credit-requests", false, (*Server).listCreditRequests},
 	{"POST", "/api/v1/cases/{id}/credit-request", false, (*Server).requestCredit},

@@ -5,6 +5,7 @@
 //	supportdesk serve --addr HOST:PORT --data DIR [--db DSN] [--demo [--sla-scheme NAME]]
 //	supportdesk migrate --data DIR [--db DSN]
 //	supportdesk token --data DIR [--db DSN] --user EMAIL
+//	supportdesk reindex --data DIR [--db DSN]
 package main
 
 import (
@@ -32,6 +33,7 @@ commands:
   serve     serve the service
   migrate   apply database migrations and exit
   token     print a new API token for a user
+  reindex   rebuild the case search index
 
 Run "supportdesk <command> -h" for the flags of a command.
 `
@@ -56,7 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cfg.ServeFlags(fs)
 	case "serve":
 		cfg.ServeFlags(fs)
-	case "migrate":
+	case "migrate", "reindex":
 		cfg.StoreFlags(fs)
 	case "token":
 		cfg.StoreFlags(fs)
@@ -91,6 +93,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = migrate(ctx, cfg, stdout)
 	case "token":
 		err = token(ctx, cfg, user, stdout)
+	case "reindex":
+		err = reindex(ctx, cfg, stdout)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "supportdesk:", err)

@@ -1,0 +1,259 @@
+package desk_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"desk"
+	"desk/textsearch"
+)
+
+func article() desk.ArticleInput {
+	return desk.ArticleInput{Key: "password-reset", Lang: "en", Title: "Reset a password",
+		Body: "Open **Users**, pick the user and choose *Reset password*.", Category: "sign-in"}
+}
+
+func TestArticleValidation(t *testing.T) {
+	e := newEnv(t)
+	for _, tt := range []struct {
+		name  string
+		edit  func(in *desk.ArticleInput)
+		code  string
+		field string
+	}{
+		{"key with capitals", func(in *desk.ArticleInput) { in.Key = "Password" }, "invalid_key", "key"},
+		{"key with a slash", func(in *desk.ArticleInput) { in.Key = "a/b" }, "invalid_key", "key"},
+		{"unknown language", func(in *desk.ArticleInput) { in.Lang = "fr" }, "invalid_language", "lang"},
+		{"no title", func(in *desk.ArticleInput) { in.Title = "  " }, "title_required", "title"},
+		{"long title", func(in *desk.ArticleInput) { in.Title = strings.Repeat("é", 201) }, "title_too_long", "title"},
+		{"no body", func(in *desk.ArticleInput) { in.Body = "\n" }, "body_required", "body"},
+		{"huge body", func(in *desk.ArticleInput) { in.Body = strings.Repeat("x", 100<<10+1) }, "body_too_long", "body"},
+		{"NUL in the body", func(in *desk.ArticleInput) { in.Body = "a\x00b" }, "invalid_text", "body"},
+		{"unknown category", func(in *desk.ArticleInput) { in.Category = "misc" }, "invalid_category", "category"},
+		{"unknown product", func(in *desk.ArticleInput) { in.Products = []string{"mail", "fax"} }, "unknown_product", "products"},
+		{"unknown visibility", func(in *desk.ArticleInput) { in.Visibility = "secret" }, "invalid_visibility", "visibility"},
+	} {
+		in := article()
+		tt.edit(&in)
+		_, err := e.svc.CreateArticle(e.ctx, e.agent, in)
+		var de *desk.Error
+		if desk.ErrorKind(err) != desk.EINVALID || desk.ErrorCode(err) != tt.code {
+			t.Errorf("%s: %v, want %s", tt.name, err, tt.code)
+		} else if errorsAs(err, &de) && de.Field != tt.field {
+			t.Errorf("%s: field %q, want %q", tt.name, de.Field, tt.field)
+		}
+	}
+	// A body of exactly 100 KB is fine; products are kept sorted, once.
+	in := article()
+	in.Body = strings.Repeat("x", 100<<10)
+	in.Products = []string{"mail", "drive", "mail"}
+	a, err := e.svc.CreateArticle(e.ctx, e.agent, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(a.Products, ",") != "drive,mail" || a.Visibility != desk.VisibilityPublic || a.State != desk.ArticleDraft {
+		t.Fatalf("article = %+v", a)
+	}
+	if _, err := e.svc.CreateArticle(e.ctx, e.agent, in); desk.ErrorCode(err) != "article_exists" {
+		t.Fatalf("same key and language twice: %v", err)
+	}
+	// The key and language of an article stay.
+	moved := in
+	moved.Lang = "nl"
+	if _, err := e.svc.UpdateArticle(e.ctx, e.agent, a.ID, 1, moved); desk.ErrorCode(err) != "key_fixed" {
+		t.Fatalf("moving an article: %v", err)
+	}
+}
+
+func errorsAs(err error, de **desk.Error) bool {
+	e, ok := err.(*desk.Error)
+	if ok {
+		*de = e
+	}
+	return ok
+}
+
+func TestArticleEditorsAreStaff(t *testing.T) {
+	e := newEnv(t)
+	for _, who := range []*desk.User{nil, e.entAdmin, e.user} {
+		if _, err := e.svc.CreateArticle(e.ctx, who, article()); err == nil {
+			t.Fatalf("%v created an article", who)
+		}
+	}
+	a, err := e.svc.CreateArticle(e.ctx, e.agent, article())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, who := range []*desk.User{nil, e.entAdmin} {
+		if _, err := e.svc.PublishArticle(e.ctx, who, a.ID); err == nil {
+			t.Fatal("a customer published an article")
+		}
+		if _, err := e.svc.UpdateArticle(e.ctx, who, a.ID, 1, article()); err == nil {
+			t.Fatal("a customer edited an article")
+		}
+		if _, err := e.svc.ArticleRevisions(e.ctx, who, a.ID); err == nil {
+			t.Fatal("a customer read revisions")
+		}
+	}
+}
+
+func TestArticleLifecycle(t *testing.T) {
+	e := newEnv(t)
+	a, err := e.svc.CreateArticle(e.ctx, e.agent, article())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A draft is not in the help centre.
+	if _, err := e.svc.ArticleByKey(e.ctx, nil, "password-reset", "en"); desk.ErrorKind(err) != desk.ENOTFOUND {
+		t.Fatalf("draft read by the public: %v", err)
+	}
+	e.clock.Add(time.Hour)
+	pub, err := e.svc.PublishArticle(e.ctx, e.super, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pub.PublishedAt == nil || !pub.PublishedAt.Equal(monday10.Add(time.Hour)) || pub.Version != 1 {
+		t.Fatalf("published = %+v", pub)
+	}
+	// Publishing is no edit: the editor's form at version 1 still saves.
+	in := article()
+	in.Title = "Reset someone's password"
+	e.clock.Add(time.Hour)
+	up, err := e.svc.UpdateArticle(e.ctx, e.agent, a.ID, 1, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if up.Version != 2 || up.State != desk.ArticlePublished || !up.UpdatedAt.Equal(monday10.Add(2*time.Hour)) {
+		t.Fatalf("updated = %+v", up)
+	}
+	got, err := e.svc.ArticleByKey(e.ctx, nil, "password-reset", "en")
+	if err != nil || got.Title != "Reset someone's password" {
+		t.Fatalf("public read = %+v, %v", got, err)
+	}
+	// An editor who opened version 1 and saves after this edit is told.
+	if _, err := e.svc.UpdateArticle(e.ctx, e.agent, a.ID, 1, article()); desk.ErrorCode(err) != "stale_version" {
+		t.Fatalf("stale edit: %v", err)
+	}
+	if _, err := e.svc.ArchiveArticle(e.ctx, e.agent, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Article(e.ctx, e.entAdmin, a.ID); desk.ErrorKind(err) != desk.ENOTFOUND {
+		t.Fatalf("archived article read by a customer: %v", err)
+	}
+	revs, err := e.svc.ArticleRevisions(e.ctx, e.agent, a.ID)
+	if err != nil || len(revs) != 2 {
+		t.Fatalf("revisions = %d, %v", len(revs), err)
+	}
+}
+
+func TestVoteArticle(t *testing.T) {
+	e := newEnv(t)
+	a, _ := e.svc.CreateArticle(e.ctx, e.agent, article())
+	if err := e.svc.VoteArticle(e.ctx, nil, a.ID, true, ""); desk.ErrorKind(err) != desk.ENOTFOUND {
+		t.Fatalf("vote on a draft: %v", err)
+	}
+	if _, err := e.svc.PublishArticle(e.ctx, e.agent, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.VoteArticle(e.ctx, nil, a.ID, false, strings.Repeat("x", 1001)); desk.ErrorCode(err) != "comment_too_long" {
+		t.Fatalf("long comment: %v", err)
+	}
+	for _, who := range []*desk.User{nil, e.entAdmin, e.bizAdmin} {
+		if err := e.svc.VoteArticle(e.ctx, who, a.ID, who != nil, strings.Repeat("y", 1000)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, _ := e.svc.Article(e.ctx, nil, a.ID)
+	if got.HelpfulYes != 2 || got.HelpfulNo != 1 {
+		t.Fatalf("votes = %d yes, %d no", got.HelpfulYes, got.HelpfulNo)
+	}
+}
+
+func TestSearchArticlesInput(t *testing.T) {
+	e := newEnv(t)
+	a, _ := e.svc.CreateArticle(e.ctx, e.agent, article())
+	e.svc.PublishArticle(e.ctx, e.agent, a.ID)
+	hits, err := e.svc.SearchArticles(e.ctx, nil, "en", "", desk.ArticleFilter{})
+	if err != nil || hits == nil || len(hits) != 0 {
+		t.Fatalf("empty query = %v, %v", hits, err)
+	}
+	if _, err := e.svc.SearchArticles(e.ctx, nil, "xx", "password", desk.ArticleFilter{}); desk.ErrorKind(err) != desk.EINVALID {
+		t.Fatalf("unknown language: %v", err)
+	}
+	hits, err = e.svc.SearchArticles(e.ctx, nil, "en", "reset passwords", desk.ArticleFilter{})
+	if err != nil || len(hits) != 1 {
+		t.Fatalf("search = %v, %v", hits, err)
+	}
+	// The snippet is plain text with the matched words marked.
+	var text, marked strings.Builder
+	for _, f := range hits[0].Snippet {
+		text.WriteString(f.Text)
+		if f.Match {
+			marked.WriteString(f.Text + "|")
+		}
+	}
+	if strings.ContainsAny(text.String(), "*") || marked.String() != "Reset|password|" {
+		t.Fatalf("snippet = %q, marked %q", text.String(), marked.String())
+	}
+}
+
+func TestPlainText(t *testing.T) {
+	for in, want := range map[string]string{
+		"# Title\n\nSome **bold** and `code`.":         "Title\n\nSome bold and code.",
+		"- one\n- two\n1. three":                       "one\ntwo\nthree",
+		"See [the settings](https://x.example/a) now.": "See the settings now.",
+		"![logo](https://x.example/l.png) Text":        "logo Text",
+		"> quoted [unclosed":                           "quoted [unclosed",
+		"| a | b |\n|---|---|\n| c | d |":              "  a   b  \n\n  c   d  ",
+		"```\ncode block\n```":                         "code block\n",
+		"Choose *Reset password*.":                     "Choose Reset password.",
+		"2026. A year":                                 "2026. A year",
+		"10. Step ten":                                 "Step ten",
+	} {
+		if got := desk.PlainText(in); got != want {
+			t.Errorf("PlainText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestArticleRank(t *testing.T) {
+	q, _ := textsearch.Parse("en", "quota ")
+	title := desk.ArticleRank(q, textsearch.Document("en", "Mailbox quota"), textsearch.Document("en", "Each mailbox holds 50 GB."))
+	body := desk.ArticleRank(q, textsearch.Document("en", "Archive mail"), textsearch.Document("en", "Stay under the quota."))
+	if title <= body || body <= 0 {
+		t.Fatalf("title match %v, body match %v", title, body)
+	}
+	none := desk.ArticleRank(q, "mail", "archiv")
+	if none != 0 {
+		t.Fatalf("no match ranks %v", none)
+	}
+}
+
+func TestHelpEventsTakeOrgAndTimeFromTheDesk(t *testing.T) {
+	e := newEnv(t)
+	s := desk.NewHelpSession()
+	// Whatever organisation and time the caller sends, the desk records
+	// the actor's own and its clock's.
+	err := e.svc.RecordHelpEvents(e.ctx, e.bizAdmin, []desk.HelpEvent{
+		{Session: s, Kind: desk.HelpSuggested, Lang: "en", Product: "mail", OrgID: e.ent.ID, At: monday10.Add(-90 * 24 * time.Hour)},
+		{Session: s, Kind: desk.HelpOpened, Lang: "en", Product: "mail"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := e.svc.DeflectionReport(e.ctx, e.super, monday10, monday10.Add(time.Minute))
+	if err != nil || len(rows) != 1 || rows[0].Deflected != 1 || rows[0].Rate != 1 {
+		t.Fatalf("report = %+v, %v", rows, err)
+	}
+	if _, err := e.svc.DeflectionReport(e.ctx, e.super, monday10, monday10); desk.ErrorKind(err) != desk.EINVALID {
+		t.Fatalf("empty period: %v", err)
+	}
+	many := make([]desk.HelpEvent, 101)
+	for i := range many {
+		many[i] = desk.HelpEvent{Session: s, Kind: desk.HelpSuggested, Lang: "en"}
+	}
+	if err := e.svc.RecordHelpEvents(e.ctx, nil, many); desk.ErrorKind(err) != desk.EINVALID {
+		t.Fatalf("101 events: %v", err)
+	}
+}

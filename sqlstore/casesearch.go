@@ -1,0 +1,544 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"desk"
+	"desk/textsearch"
+)
+
+// Case search entries. An entry's id is the case's id shifted left by
+// entryBits plus the entry's number within the case: 0 for the title and
+// description, then the indexed timeline entries in order. The entries of
+// a case therefore lie together and cases follow each other by id, so
+// that reading the index by id downwards meets each case once, newest
+// first, and the next page starts below the last case's entries.
+const entryBits = 22
+
+func entryID(caseID int64, n int64) int64 { return caseID<<entryBits | n }
+
+// orgTerm is a term every entry of an organisation's cases carries besides
+// its text's. A search within one organisation (every customer's) asks for
+// it too, so that the full-text index itself keeps to that organisation's
+// entries instead of the search reading every organisation's newer
+// matches first; the SQL still checks the organisation. Words of letters
+// and digits are stemmed to themselves, so a user who types one finds
+// only what the scope allows anyway.
+func orgTerm(orgID int64) string { return "zzorg" + strconv.FormatInt(orgID, 10) }
+
+// entryDoc is the indexed text of an entry: its terms and its
+// organisation's.
+func entryDoc(orgID int64, terms string) string { return terms + " " + orgTerm(orgID) }
+
+// indexCase indexes a new case's title and description and the timeline
+// entries it starts with.
+func (db *DB) indexCase(ctx context.Context, tx *Tx, c *desk.Case, ms []*desk.Message) error {
+	if err := db.insertEntry(ctx, tx, entryID(c.ID, 0), c.ID, nil, false, entryDoc(c.OrgID, desk.CaseSearchDocument(c))); err != nil {
+		return err
+	}
+	return db.indexMessages(ctx, tx, c, ms, entryID(c.ID, 0))
+}
+
+// indexMessages indexes timeline entries added to a case whose last entry
+// so far has id last (0 to look it up).
+func (db *DB) indexMessages(ctx context.Context, tx *Tx, c *desk.Case, ms []*desk.Message, last int64) error {
+	for _, m := range ms {
+		if !m.Indexed() {
+			continue
+		}
+		if last == 0 {
+			if err := tx.QueryRowContext(ctx, db.q.Get("last-search-entry"), entryID(c.ID, 0), entryID(c.ID+1, 0)).Scan(&last); err != nil {
+				return fmt.Errorf("index message: %w", err)
+			}
+		}
+		last++
+		if err := db.insertEntry(ctx, tx, last, c.ID, m.ID, m.Kind == desk.MessageInternal, entryDoc(c.OrgID, textsearch.Document(c.Language, m.Body))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (db *DB) insertEntry(ctx context.Context, tx *Tx, id, caseID int64, msgID any, internal bool, doc string) error {
+	if _, err := tx.ExecContext(ctx, db.q.Get("insert-search-entry"), id, caseID, msgID, internal); err != nil {
+		return fmt.Errorf("index case: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, db.q.Get("insert-search-doc"), id, doc); err != nil {
+		return fmt.Errorf("index case: %w", err)
+	}
+	return nil
+}
+
+// SearchCases finds cases by text; see desk.CaseSearchStore. The queries
+// are rendered by textsearch (terms of letters and digits only, quoted
+// for FTS5) and passed as a parameter, like every filter value.
+func (db *DB) SearchCases(ctx context.Context, scope desk.Scope, qs []textsearch.Query, f desk.CaseSearch) ([]*desk.CaseHit, error) {
+	if f.Limit <= 0 {
+		return nil, nil
+	}
+	// The readings in several languages are mostly the same; each
+	// different one is an alternative.
+	var fts, tsq []string
+	for _, q := range qs {
+		if q.Empty() {
+			return nil, fmt.Errorf("search cases: empty query")
+		}
+		if e := "(" + q.FTS5() + ")"; !slices.Contains(fts, e) {
+			fts = append(fts, e)
+		}
+		if e := "(" + q.TSQuery() + ")"; !slices.Contains(tsq, e) {
+			tsq = append(tsq, e)
+		}
+	}
+	if len(fts) == 0 {
+		return nil, nil
+	}
+	ftsExpr, tsExpr := strings.Join(fts, " OR "), strings.Join(tsq, " | ")
+	org := scopeOrg(scope)
+	if org == 0 {
+		org = f.OrgID
+	}
+	if org > 0 {
+		ftsExpr = "(" + ftsExpr + `) AND "` + orgTerm(org) + `"`
+		tsExpr = "(" + tsExpr + ") & " + orgTerm(org)
+	}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	var sel string
+	if db.dialect.Name == "postgres" {
+		// The planner chooses between the GIN index and walking the ids
+		// down; both give the same rows.
+		sel = "SELECT e.id, e.case_id, e.message_id FROM case_search s" +
+			" JOIN case_search_entries e ON e.id = s.id JOIN cases c ON c.id = e.case_id" +
+			" WHERE s.tsv @@ to_tsquery('simple', " + arg(tsExpr) + ") AND s.id < " + arg(int64(0))
+	} else {
+		// CROSS JOIN keeps the full-text table the outer loop, read by
+		// rowid downwards: the ORDER BY then needs no sort and the page
+		// stops the scan early.
+		sel = "SELECT e.id, e.case_id, e.message_id FROM case_search s" +
+			" CROSS JOIN case_search_entries e ON e.id = s.rowid CROSS JOIN cases c ON c.id = e.case_id" +
+			" WHERE case_search MATCH " + arg(ftsExpr) + " AND s.rowid < " + arg(int64(0))
+	}
+	boundArg := len(args) - 1
+	var where []string
+	if org := scopeOrg(scope); org != 0 {
+		where = append(where, "c.org_id = "+arg(org))
+	}
+	if !scope.Internal {
+		where = append(where, "NOT e.internal")
+	}
+	if f.OrgID != 0 {
+		where = append(where, "c.org_id = "+arg(f.OrgID))
+	}
+	if len(f.Statuses) > 0 {
+		ph := make([]string, len(f.Statuses))
+		for i, s := range f.Statuses {
+			ph[i] = arg(string(s))
+		}
+		where = append(where, "c.status IN ("+strings.Join(ph, ", ")+")")
+	}
+	if len(f.Severities) > 0 {
+		ph := make([]string, len(f.Severities))
+		for i, s := range f.Severities {
+			ph[i] = arg(string(s))
+		}
+		where = append(where, "c.severity IN ("+strings.Join(ph, ", ")+")")
+	}
+	if f.Product != "" {
+		where = append(where, "c.product = "+arg(f.Product))
+	}
+	if !f.From.IsZero() {
+		where = append(where, "c.created_at >= "+arg(us(f.From)))
+	}
+	if !f.To.IsZero() {
+		where = append(where, "c.created_at < "+arg(us(f.To)))
+	}
+	for _, w := range where {
+		sel += " AND " + w
+	}
+	order := " ORDER BY s.rowid DESC LIMIT "
+	if db.dialect.Name == "postgres" {
+		order = " ORDER BY s.id DESC LIMIT "
+	}
+	// Rows come an entry at a time and a case may have several matching
+	// entries, so a chunk holds more rows than the page has cases; a
+	// case whose entries fill chunks goes on into the next.
+	chunk := int64(f.Limit*4 + 16)
+	sel += order + arg(chunk)
+
+	type found struct{ caseID, msgID int64 }
+	var hits []found
+	bound := int64(math.MaxInt64)
+	if f.After > 0 {
+		bound = entryID(f.After, 0)
+	}
+	lastCase := int64(0)
+	for len(hits) < f.Limit {
+		args[boundArg] = bound
+		rows, err := db.query(ctx, sel, args...)
+		if err != nil {
+			return nil, fmt.Errorf("search cases: %w", err)
+		}
+		n := int64(0)
+		for rows.Next() {
+			n++
+			var id, caseID int64
+			var msgID sql.NullInt64
+			if err := rows.Scan(&id, &caseID, &msgID); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("search cases: %w", err)
+			}
+			bound = id
+			if caseID == lastCase {
+				continue // an older entry of a case found already
+			}
+			lastCase = caseID
+			hits = append(hits, found{caseID, msgID.Int64})
+			if len(hits) == f.Limit {
+				break
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("search cases: %w", err)
+		}
+		if n < chunk {
+			break
+		}
+	}
+	if len(hits) == 0 {
+		return nil, nil
+	}
+
+	caseIDs := make([]int64, len(hits))
+	var msgIDs []int64
+	for i, h := range hits {
+		caseIDs[i] = h.caseID
+		if h.msgID != 0 {
+			msgIDs = append(msgIDs, h.msgID)
+		}
+	}
+	cases := map[int64]*desk.Case{}
+	ph, inArgs := inList(caseIDs, 2)
+	cs, err := many(ctx, db, scanCase, "SELECT "+db.q.Get("case-columns")+" FROM cases WHERE ($1 = 0 OR org_id = $1) AND id IN ("+ph+")",
+		append([]any{scopeOrg(scope)}, inArgs...)...)
+	if err != nil {
+		return nil, fmt.Errorf("search cases: %w", err)
+	}
+	for _, c := range cs {
+		cases[c.ID] = c
+	}
+	msgs := map[int64]*desk.Message{}
+	if len(msgIDs) > 0 {
+		ph, inArgs := inList(msgIDs, 3)
+		ms, err := many(ctx, db, scanMessage, "SELECT m.id, m.case_id, m.org_id, m.kind, m.author_id, m.from_staff, m.body, m.channel, m.attachment_id, m.created_at, m.mail_id, m.full_body"+
+			" FROM messages m WHERE ($1 = 0 OR m.org_id = $1) AND ($2 OR m.kind <> 'internal') AND m.id IN ("+ph+")",
+			append([]any{scopeOrg(scope), scope.Internal}, inArgs...)...)
+		if err != nil {
+			return nil, fmt.Errorf("search cases: %w", err)
+		}
+		for _, m := range ms {
+			msgs[m.ID] = m
+		}
+	}
+	out := make([]*desk.CaseHit, 0, len(hits))
+	for _, h := range hits {
+		c := cases[h.caseID]
+		if c == nil {
+			continue // the scope rules it out; the search did already
+		}
+		hit := &desk.CaseHit{Case: c}
+		if h.msgID != 0 {
+			if hit.Message = msgs[h.msgID]; hit.Message == nil {
+				continue
+			}
+		}
+		out = append(out, hit)
+	}
+	return out, nil
+}
+
+// inList returns placeholders for ids from $first on, padded to a power
+// of two with repeats of the last id so that a few statement shapes serve
+// every page size, and the arguments.
+func inList(ids []int64, first int) (string, []any) {
+	n := 1
+	for n < len(ids) {
+		n *= 2
+	}
+	ph := make([]string, n)
+	args := make([]any, n)
+	for i := range n {
+		ph[i] = fmt.Sprintf("$%d", first+i)
+		args[i] = ids[min(i, len(ids)-1)]
+	}
+	return strings.Join(ph, ", "), args
+}
+
+// reindexBatch is one batch of a reindex: the cases with ids in (after,
+// last] and the documents of their entries, computed before the write
+// transaction so that the single SQLite writer waits on no stemming.
+type reindexBatch struct {
+	after, last int64
+	cases, msgs int
+	entries     []reindexEntry
+}
+
+type reindexEntry struct {
+	id, caseID int64
+	msgID      any
+	internal   bool
+	doc        string
+}
+
+// entriesPerInsert is how many entries one statement of a reindex
+// inserts: one statement per entry would make PostgreSQL's round trips
+// and every statement's fixed cost in SQLite the bulk of the work.
+const entriesPerInsert = 100
+
+// insertEntries inserts a reindex batch's entries, entriesPerInsert rows
+// a statement and the rest one by one.
+func (db *DB) insertEntries(ctx context.Context, tx *Tx, es []reindexEntry) error {
+	entryQ := multiRow(db.q.Get("insert-search-entry"), entriesPerInsert)
+	docQ := multiRow(db.q.Get("insert-search-doc"), entriesPerInsert)
+	for len(es) >= entriesPerInsert {
+		chunk := es[:entriesPerInsert]
+		es = es[entriesPerInsert:]
+		args := make([]any, 0, 4*entriesPerInsert)
+		for _, e := range chunk {
+			args = append(args, e.id, e.caseID, e.msgID, e.internal)
+		}
+		if _, err := tx.ExecContext(ctx, entryQ, args...); err != nil {
+			return fmt.Errorf("index case: %w", err)
+		}
+		args = args[:0]
+		for _, e := range chunk {
+			args = append(args, e.id, e.doc)
+		}
+		if _, err := tx.ExecContext(ctx, docQ, args...); err != nil {
+			return fmt.Errorf("index case: %w", err)
+		}
+	}
+	for _, e := range es {
+		if err := db.insertEntry(ctx, tx, e.id, e.caseID, e.msgID, e.internal, e.doc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var multiRows sync.Map // query text and row count → the statement
+
+// multiRow turns a one-row "INSERT ... VALUES (...)" into one inserting n
+// rows, numbering the placeholders of each row on from the last.
+func multiRow(q string, n int) string {
+	type key struct {
+		q string
+		n int
+	}
+	if v, ok := multiRows.Load(key{q, n}); ok {
+		return v.(string)
+	}
+	i := strings.LastIndex(q, "VALUES")
+	head, tuple := q[:i+len("VALUES")], strings.TrimSpace(q[i+len("VALUES"):])
+	k := strings.Count(tuple, "$")
+	var b strings.Builder
+	b.WriteString(head)
+	for r := range n {
+		if r > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(' ')
+		t := tuple
+		// Renumber from the highest placeholder down, so that $1 does
+		// not match the start of $10.
+		for j := k; j >= 1; j-- {
+			t = strings.ReplaceAll(t, fmt.Sprintf("$%d", j), fmt.Sprintf("$#%d", r*k+j))
+		}
+		b.WriteString(strings.ReplaceAll(t, "$#", "$"))
+	}
+	out := b.String()
+	multiRows.Store(key{q, n}, out)
+	return out
+}
+
+// queryFunc runs a read query: DB.query, or a transaction's QueryContext.
+type queryFunc func(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+
+// ReindexCases empties the case search index and indexes every case again;
+// see desk.CaseSearchStore. Reading and stemming the next batch overlaps
+// writing the previous one. Case changes may go on meanwhile: each batch
+// is counted again in its write transaction, and one that a change added
+// to after it was read is read again there, its entries replaced.
+func (db *DB) ReindexCases(ctx context.Context, batch int, progress func(cases, entries int)) (int, error) {
+	if batch <= 0 {
+		batch = 500
+	}
+	if err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, db.q.Get("clear-search-docs")); err != nil {
+			return fmt.Errorf("clear case index: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, db.q.Get("clear-search-entries")); err != nil {
+			return fmt.Errorf("clear case index: %w", err)
+		}
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan *reindexBatch, 2)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		after := int64(0)
+		for {
+			b, err := db.readReindexBatch(ctx, db.query, after, batch, 0)
+			if err != nil {
+				readErr <- err
+				return
+			}
+			if b.cases == 0 {
+				readErr <- nil
+				return
+			}
+			select {
+			case batches <- b:
+			case <-ctx.Done():
+				readErr <- ctx.Err()
+				return
+			}
+			after = b.last
+		}
+	}()
+	cases, entries := 0, 0
+	for b := range batches {
+		err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
+			if _, err := tx.ExecContext(ctx, db.q.Get("lock-reindex-range"), b.after+1, b.last); err != nil {
+				return err
+			}
+			var nc, nm int
+			if err := tx.QueryRowContext(ctx, db.q.Get("count-reindex-range"), b.after+1, b.last).Scan(&nc, &nm); err != nil {
+				return err
+			}
+			if nc != b.cases || nm != b.msgs {
+				// Changed since it was read: read it again here and
+				// replace what the changes indexed.
+				lo, hi := entryID(b.after+1, 0), entryID(b.last+1, 0)
+				if _, err := tx.ExecContext(ctx, db.q.Get("delete-search-docs"), lo, hi); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, db.q.Get("delete-search-entries"), lo, hi); err != nil {
+					return err
+				}
+				var err error
+				if b, err = db.readReindexBatch(ctx, tx.QueryContext, b.after, 0, b.last); err != nil {
+					return err
+				}
+			}
+			return db.insertEntries(ctx, tx, b.entries)
+		})
+		if err != nil {
+			return entries, fmt.Errorf("reindex cases: %w", err)
+		}
+		cases += b.cases
+		entries += len(b.entries)
+		if progress != nil {
+			progress(cases, entries)
+		}
+	}
+	if err := <-readErr; err != nil {
+		return entries, fmt.Errorf("reindex cases: %w", err)
+	}
+	return entries, nil
+}
+
+// readReindexBatch reads the next n cases after id after (or, with n
+// zero, those up to id last) with their indexed timeline entries, and
+// computes their documents.
+func (db *DB) readReindexBatch(ctx context.Context, query queryFunc, after int64, n int, last int64) (*reindexBatch, error) {
+	type caseDoc struct {
+		id, org    int64
+		lang, text string
+	}
+	var cs []caseDoc
+	if n == 0 {
+		n = int(last - after)
+	}
+	rows, err := query(ctx, db.q.Get("reindex-cases"), after, n)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var c caseDoc
+		var title, desc string
+		if err := rows.Scan(&c.id, &c.org, &c.lang, &title, &desc); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if last != 0 && c.id > last {
+			break
+		}
+		c.text = title + "\n" + desc
+		cs = append(cs, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	b := &reindexBatch{after: after, last: last, cases: len(cs)}
+	if len(cs) == 0 {
+		return b, nil
+	}
+	if last == 0 {
+		b.last = cs[len(cs)-1].id
+	}
+	lang := make(map[int64]string, len(cs))
+	org := make(map[int64]int64, len(cs))
+	next := make(map[int64]int64, len(cs))
+	for _, c := range cs {
+		lang[c.id], org[c.id] = c.lang, c.org
+		next[c.id] = 1
+		// The same text as desk.CaseSearchDocument indexes.
+		b.entries = append(b.entries, reindexEntry{id: entryID(c.id, 0), caseID: c.id, doc: entryDoc(c.org, textsearch.Document(c.lang, c.text))})
+	}
+	rows, err = query(ctx, db.q.Get("reindex-messages"), after+1, b.last)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		m := &desk.Message{}
+		var kind string
+		if err := rows.Scan(&m.ID, &m.CaseID, &kind, &m.Body); err != nil {
+			return nil, err
+		}
+		b.msgs++
+		m.Kind = desk.MessageKind(kind)
+		if _, ok := lang[m.CaseID]; !ok || !m.Indexed() {
+			continue
+		}
+		k := next[m.CaseID]
+		next[m.CaseID] = k + 1
+		b.entries = append(b.entries, reindexEntry{id: entryID(m.CaseID, k), caseID: m.CaseID, msgID: m.ID,
+			internal: m.Kind == desk.MessageInternal, doc: entryDoc(org[m.CaseID], textsearch.Document(lang[m.CaseID], m.Body))})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// FTS5 and the B-trees take rows in id order fastest.
+	slices.SortFunc(b.entries, func(x, y reindexEntry) int { return cmp.Compare(x.id, y.id) })
+	return b, nil
+}

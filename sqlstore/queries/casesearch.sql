@@ -1,0 +1,47 @@
+-- Case search (sqlstore/casesearch.go). The statements here are SQLite's
+-- where the engines differ; postgres/queries/casesearch.sql overrides
+-- them. The search itself is composed in Go from its filters.
+
+-- name: insert-search-entry
+INSERT INTO case_search_entries (id, case_id, message_id, internal) VALUES ($1, $2, $3, $4);
+
+-- name: insert-search-doc
+-- $2 is textsearch.Document text: terms separated by spaces.
+INSERT INTO case_search (rowid, doc) VALUES ($1, $2);
+
+-- name: last-search-entry
+-- The highest entry id of one case, whose entries are [$1, $2); $1 when
+-- the case has none.
+SELECT COALESCE(MAX(id), $1) FROM case_search_entries WHERE id >= $1 AND id < $2;
+
+-- name: clear-search-entries
+DELETE FROM case_search_entries;
+
+-- name: clear-search-docs
+-- The way to empty a contentless FTS5 table.
+INSERT INTO case_search (case_search) VALUES ('delete-all');
+
+-- name: delete-search-docs
+DELETE FROM case_search WHERE rowid >= $1 AND rowid < $2;
+
+-- name: delete-search-entries
+DELETE FROM case_search_entries WHERE id >= $1 AND id < $2;
+
+-- name: count-reindex-range
+-- What a reindex batch read, counted again in its write transaction:
+-- the cases with ids in [$1, $2] and their indexed timeline entries.
+SELECT (SELECT COUNT(*) FROM cases WHERE id >= $1 AND id <= $2),
+	(SELECT COUNT(*) FROM messages WHERE case_id >= $1 AND case_id <= $2 AND kind <> 'event');
+
+-- name: lock-reindex-range
+-- SQLite's single writer serialises the reindex with case changes;
+-- PostgreSQL locks the batch's cases.
+SELECT COUNT(*) FROM cases WHERE id >= $1 AND id <= $2;
+
+-- name: reindex-cases
+SELECT id, org_id, language, title, description FROM cases WHERE id > $1 ORDER BY id LIMIT $2;
+
+-- name: reindex-messages
+SELECT id, case_id, kind, body FROM messages
+WHERE case_id >= $1 AND case_id <= $2 AND kind <> 'event'
+ORDER BY case_id, id;

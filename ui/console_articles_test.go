@@ -1,0 +1,153 @@
+package ui
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+var articleEditLink = regexp.MustCompile(`^/console/articles/(\d+)\?done=(\w+)#main$`)
+
+// savedArticle checks that an editor post was accepted with a redirect to
+// the article's editor and returns the article's id.
+func savedArticle(t *testing.T, p page, done string) int64 {
+	t.Helper()
+	m := articleEditLink.FindStringSubmatch(p.header.Get("Location"))
+	if p.status != http.StatusSeeOther || m == nil || m[2] != done {
+		t.Fatalf("want 303 to the editor with done=%s, got %d → %q\n%s", done, p.status, p.header.Get("Location"), p.body)
+	}
+	id, _ := strconv.ParseInt(m[1], 10, 64)
+	return id
+}
+
+// articleForm is a valid editor form.
+func articleForm(key, title string) url.Values {
+	return url.Values{
+		"key": {key}, "lang": {"en"}, "title": {title}, "category": {"mail"}, "products": {"mail"},
+		"visibility": {"public"},
+		"body":       {"Open **Mail settings** and choose *Forwarding*.\n\n<script>alert(1)</script>\n\n- one\n- two"},
+	}
+}
+
+// pickLanguage chooses the page language in the picker, which wins over
+// the user's own.
+func (b *browser) pickLanguage(lang string) {
+	b.s.t.Helper()
+	if p := b.post("/language", url.Values{"lang": {lang}, "next": {"/"}}); p.status != http.StatusSeeOther {
+		b.s.t.Fatalf("pick language: %d", p.status)
+	}
+}
+
+// TestConsoleArticleEditor: staff write a draft, preview it safely
+// rendered, edit it, lose a race to a colleague without losing their text,
+// read the revisions, publish it into the help centre and archive it out
+// again. Customers reach none of it.
+func TestConsoleArticleEditor(t *testing.T) {
+	kbSites(t, func(t *testing.T, s *site) {
+		agent := s.browser()
+		agent.signIn("agent.nl@vendor.example")
+		agent.pickLanguage("en")
+
+		list := agent.get("/console/articles?lang=nl&state=published")
+		if list.status != http.StatusOK {
+			t.Fatalf("list: %d\n%s", list.status, list.body)
+		}
+		list.has(t, `<table id="articles"`, "password-reset", `lang="nl"`)
+		list.lacks(t, `<a href="/console/articles/`+fmt.Sprint(s.demoArticle("password-reset", "en").ID)+`"`)
+		checkPage(t, list)
+		agent.get("/console/articles/new").has(t, `id="article-form"`, `name="key"`, `name="body"`)
+
+		// A key in the wrong shape is refused next to the field, with the
+		// text kept.
+		bad := articleForm("Not A Key", "Forward mail to another address")
+		p := agent.post("/console/articles", bad)
+		if p.status != http.StatusUnprocessableEntity {
+			t.Fatalf("bad key: %d", p.status)
+		}
+		p.has(t, `id="key-error"`, "Forward mail to another address")
+		// The same key and language twice is refused.
+		id := savedArticle(t, agent.post("/console/articles", articleForm("kbtest-forwarding", "Forward mail to another address")), "created")
+		agent.post("/console/articles", articleForm("kbtest-forwarding", "Again")).has(t, en.T("kb.editor.key_taken"))
+
+		a := s.articleNow(id)
+		if a.State != "draft" || a.Version != 1 || a.Lang != "en" || len(a.Products) != 1 {
+			t.Fatalf("created = %+v", a)
+		}
+		edit := fmt.Sprintf("/console/articles/%d", id)
+		p = agent.get(edit + "?done=created")
+		p.has(t, en.T("kb.flash.created"), `name="version" value="1"`, `id="publish-form"`, en.T("kb.state.draft"),
+			`href="/console/articles/new?from=`+fmt.Sprint(id)+`&amp;lang=nl"`)
+		checkPage(t, p)
+
+		// Readers do not see a draft; the preview shows it sanitised.
+		anon := s.browser()
+		if p := anon.get("/help/kbtest-forwarding?lang=en"); p.status != http.StatusNotFound {
+			t.Fatalf("anonymous reads a draft: %d", p.status)
+		}
+		pv := agent.get(edit + "/preview")
+		pv.has(t, `id="preview-banner"`, "<strong>Mail settings</strong>", "<li>one</li>")
+		pv.lacks(t, "<script>alert(1)", `id="vote-form"`)
+
+		// An edit from version 1 is saved as version 2.
+		v := articleForm("kbtest-forwarding", "Forward a mailbox to another address")
+		v.Set("version", "1")
+		savedArticle(t, agent.post(edit, v), "saved")
+		if a := s.articleNow(id); a.Version != 2 || a.Title != "Forward a mailbox to another address" {
+			t.Fatalf("after the edit: %+v", a)
+		}
+
+		// A colleague still on version 1 saves: the conflict is shown,
+		// the typed text is kept and the form now names version 2.
+		colleague := s.browser()
+		colleague.signIn("agent.de@vendor.example")
+		colleague.pickLanguage("en")
+		v = articleForm("kbtest-forwarding", "Colleague's stale title")
+		v.Set("version", "1")
+		p = colleague.post(edit, v)
+		if p.status != http.StatusConflict {
+			t.Fatalf("stale edit: %d\n%s", p.status, p.body)
+		}
+		p.has(t, `id="conflict"`, en.T("kb.editor.conflict", "version", 2), "Colleague&#39;s stale title", `name="version" value="2"`)
+		if a := s.articleNow(id); a.Title != "Forward a mailbox to another address" {
+			t.Fatalf("the stale edit was saved: %q", a.Title)
+		}
+
+		// Revisions, newest first, name their authors.
+		rev := section(t, agent.get(edit), "revisions-title")
+		if !strings.Contains(rev, "Version 2") || !strings.Contains(rev, "Version 1") || strings.Index(rev, "Version 2") > strings.Index(rev, "Version 1") {
+			t.Errorf("revisions:\n%s", rev)
+		}
+
+		// Published, readers find it; archived, they do not.
+		savedArticle(t, agent.post(edit+"/publish", nil), "published")
+		anon.get("/help/kbtest-forwarding?lang=en").has(t, "Forward a mailbox to another address", "<strong>Mail settings</strong>")
+		anon.get("/help/search?q=forward+mailbox").has(t, "<mark>Forward</mark> a <mark>mailbox</mark>")
+		savedArticle(t, agent.post(edit+"/archive", nil), "archived")
+		if p := anon.get("/help/kbtest-forwarding?lang=en"); p.status != http.StatusNotFound {
+			t.Errorf("anonymous reads an archived article: %d", p.status)
+		}
+		agent.get("/console/articles?state=archived").has(t, "Forward a mailbox to another address")
+
+		// Customers reach none of the console's article pages.
+		carl := s.browser()
+		carl.signIn("carl@contoso.example")
+		for _, path := range []string{"/console/articles", edit, edit + "/preview", "/console/articles/new"} {
+			if p := carl.get(path); p.status != http.StatusForbidden {
+				t.Errorf("customer GET %s: %d", path, p.status)
+			}
+		}
+		if p := carl.post("/console/articles", articleForm("kbtest-customer", "Customer article")); p.status != http.StatusForbidden {
+			t.Errorf("customer creates an article: %d", p.status)
+		}
+		if p := carl.post(edit+"/publish", nil); p.status != http.StatusForbidden {
+			t.Errorf("customer publishes: %d", p.status)
+		}
+		if p := s.browser().get("/console/articles"); p.status != http.StatusSeeOther {
+			t.Errorf("anonymous console: %d", p.status)
+		}
+	})
+}
