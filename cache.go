@@ -21,13 +21,24 @@ const CatalogueCacheTTL = 10 * time.Second
 // changes, so that every node drops its cached catalogue (FollowCatalogue).
 const EventCatalogueChanged = "catalogue.changed"
 
+// EventArticlesChanged is published after a help article is written, so
+// that every node drops its cached search results (FollowCatalogue).
+const EventArticlesChanged = "articles.changed"
+
 // catalogueCache keeps what every case change reads and rarely changes. It
 // is shared by copies of the Service.
 type catalogueCache struct {
 	cals     ttlCache[*bizhours.Calendar]
 	plans    ttlCache[*Plan]
 	policies ttlCache[*SLAPolicy] // a nil value: no policy for that plan and severity
+	// searches holds help-centre search results (kb.go). Many readers
+	// ask the same few questions, most of all during an outage, and a
+	// search costs milliseconds of CPU; articles change rarely.
+	searches ttlCache[[]*ArticleHit]
 }
+
+// maxCachedSearches bounds the search results a node keeps.
+const maxCachedSearches = 2000
 
 func newCatalogueCache() *catalogueCache { return &catalogueCache{} }
 
@@ -75,6 +86,17 @@ func (c *ttlCache[V]) put(key string, v V, now time.Time, gen uint64) {
 		c.m = map[string]ttlEntry[V]{}
 	}
 	c.m[key] = ttlEntry[V]{v, now}
+}
+
+// putBounded is put for a cache of many keys: when it holds max entries it
+// starts again empty, which costs a few misses and never grows unbounded.
+func (c *ttlCache[V]) putBounded(key string, v V, now time.Time, gen uint64, max int) {
+	c.mu.Lock()
+	if len(c.m) >= max {
+		clear(c.m)
+	}
+	c.mu.Unlock()
+	c.put(key, v, now, gen)
 }
 
 func (c *ttlCache[V]) clear() {
@@ -160,8 +182,14 @@ func (s *Service) FollowCatalogue(ctx context.Context) {
 			if !ok {
 				return
 			}
-			if e.Type == EventCatalogueChanged || e.Type == EventResync {
+			switch e.Type {
+			case EventCatalogueChanged:
 				s.ForgetCatalogue()
+			case EventArticlesChanged:
+				s.cache.searches.clear()
+			case EventResync:
+				s.ForgetCatalogue()
+				s.cache.searches.clear()
 			}
 		}
 	}

@@ -418,6 +418,7 @@ func (s *Service) CreateArticle(ctx context.Context, actor *User, in ArticleInpu
 		}
 		return nil, fmt.Errorf("create article: %w", err)
 	}
+	s.articlesChanged(ctx)
 	return a, nil
 }
 
@@ -439,6 +440,7 @@ func (s *Service) ImportArticle(ctx context.Context, actor *User, in ArticleInpu
 	if err := s.Store.CreateArticle(ctx, a, rev); err != nil {
 		return nil, fmt.Errorf("import article %s/%s: %w", in.Key, in.Lang, err)
 	}
+	s.articlesChanged(ctx)
 	return a, nil
 }
 
@@ -482,7 +484,19 @@ func (s *Service) UpdateArticle(ctx context.Context, actor *User, id int64, vers
 		}
 		return nil, fmt.Errorf("update article: %w", err)
 	}
+	s.articlesChanged(ctx)
 	return a, nil
+}
+
+// articlesChanged drops this node's cached search results after an
+// article was written, and announces the change so that other nodes drop
+// theirs (FollowCatalogue); without a bus reaching them they see it
+// within CatalogueCacheTTL.
+func (s *Service) articlesChanged(ctx context.Context) {
+	s.cache.searches.clear()
+	if s.Bus != nil {
+		s.Bus.Publish(ctx, Event{Type: EventArticlesChanged, At: s.Clock.Now()})
+	}
 }
 
 // PublishArticle puts an article into the help centre.
@@ -523,6 +537,7 @@ func (s *Service) setArticleState(ctx context.Context, actor *User, id int64, st
 		if err != nil {
 			return nil, fmt.Errorf("change article state: %w", err)
 		}
+		s.articlesChanged(ctx)
 		return a, nil
 	}
 }
@@ -630,7 +645,9 @@ func (s *Service) ArticleRevisions(ctx context.Context, actor *User, id int64) (
 // what was typed, best first: those with every word in the title, then by
 // ArticleRank. When no article has every word of a question of several
 // words, articles with any of them are returned, those with more first, so
-// a long question still finds something.
+// a long question still finds something. Answers are cached for
+// CatalogueCacheTTL and dropped when an article is written; the hits may
+// be shared with other callers and must not be changed.
 func (s *Service) SearchArticles(ctx context.Context, actor *User, lang, query string, f ArticleFilter) ([]*ArticleHit, error) {
 	if !slices.Contains(Languages, lang) {
 		return nil, FieldError(EINVALID, "invalid_language", "lang", "the language must be one of %s", strings.Join(Languages, ", "))
@@ -654,6 +671,26 @@ func (s *Service) SearchArticles(ctx context.Context, actor *User, lang, query s
 	if err != nil {
 		return nil, err
 	}
+	// The results depend on nothing of the actor but what aq says they
+	// may read, so readers with the same rights share cached answers.
+	key := fmt.Sprint(lang, "\x00", pq.Terms, "\x00", aq.Category, "\x00", aq.Product, "\x00", aq.States, "\x00", aq.Visibilities, "\x00", aq.Limit)
+	now := s.Clock.Now()
+	if hits, ok := s.cache.searches.get(key, now); ok {
+		return hits, nil
+	}
+	gen := s.cache.searches.generation()
+	hits, err := s.searchArticles(ctx, actor, lang, pq, aq)
+	if err != nil {
+		return nil, err
+	}
+	s.cache.searches.putBounded(key, hits, now, gen, maxCachedSearches)
+	return hits, nil
+}
+
+// searchArticles runs a parsed search against the store and ranks and
+// marks what it finds.
+func (s *Service) searchArticles(ctx context.Context, actor *User, lang string, pq textsearch.Query, aq ArticleQuery) ([]*ArticleHit, error) {
+	out := []*ArticleHit{}
 	limit := aq.Limit
 	aq.Limit = max(limit, searchCandidates)
 	type cand struct {

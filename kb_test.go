@@ -1,6 +1,7 @@
 package desk_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -255,5 +256,64 @@ func TestHelpEventsTakeOrgAndTimeFromTheDesk(t *testing.T) {
 	}
 	if err := e.svc.RecordHelpEvents(e.ctx, nil, many); desk.ErrorKind(err) != desk.EINVALID {
 		t.Fatalf("101 events: %v", err)
+	}
+}
+
+// TestSearchCacheFollowsWrites: search answers are cached, but a reader
+// never sees an answer older than the last article write on this node,
+// and a write on another node drops them when its event arrives.
+func TestSearchCacheFollowsWrites(t *testing.T) {
+	e := newEnv(t)
+	a, err := e.svc.CreateArticle(e.ctx, e.agent, article())
+	if err != nil {
+		t.Fatal(err)
+	}
+	titles := func(q string) []string {
+		t.Helper()
+		hits, err := e.svc.SearchArticles(e.ctx, nil, "en", q, desk.ArticleFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, h := range hits {
+			out = append(out, h.Article.Title)
+		}
+		return out
+	}
+	if got := titles("password"); len(got) != 0 {
+		t.Fatalf("a draft was found: %v", got)
+	}
+	if _, err := e.svc.PublishArticle(e.ctx, e.agent, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := titles("password"); len(got) != 1 {
+		t.Fatalf("published article not found after a cached miss: %v", got)
+	}
+	in := article()
+	in.Title = "Reset someone's password quickly"
+	if _, err := e.svc.UpdateArticle(e.ctx, e.agent, a.ID, 1, in); err != nil {
+		t.Fatal(err)
+	}
+	if got := titles("password"); len(got) != 1 || got[0] != in.Title {
+		t.Fatalf("after the edit: %v", got)
+	}
+	// A write on another node reaches this one as an event only; until it
+	// does, the cached answer stands, and after it the store is read.
+	other := desk.NewService(e.svc.Store, nil, nil, e.clock)
+	in.Title = "Resetting a password"
+	if _, err := other.UpdateArticle(e.ctx, e.agent, a.ID, 2, in); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+	go e.svc.FollowCatalogue(ctx)
+	time.Sleep(20 * time.Millisecond) // let it subscribe
+	e.svc.Bus.Publish(e.ctx, desk.Event{Type: desk.EventArticlesChanged})
+	deadline := time.Now().Add(5 * time.Second)
+	for got := titles("password"); len(got) != 1 || got[0] != in.Title; got = titles("password") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the other node's edit never showed: %v", got)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
