@@ -462,6 +462,13 @@ func (db *DB) ReindexCases(ctx context.Context, batch int, progress func(cases, 
 	if err := <-readErr; err != nil {
 		return entries, fmt.Errorf("reindex cases: %w", err)
 	}
+	// The index was replaced wholesale; PostgreSQL plans its searches by
+	// statistics that autovacuum would otherwise refresh only later.
+	if db.dialect.Name == "postgres" {
+		if _, err := db.read.ExecContext(ctx, db.q.Get("analyze-search")); err != nil {
+			return entries, fmt.Errorf("reindex cases: analyze: %w", err)
+		}
+	}
 	return entries, nil
 }
 

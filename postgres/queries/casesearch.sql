@@ -14,3 +14,8 @@ DELETE FROM case_search WHERE id >= $1 AND id < $2;
 -- commit, so with these rows locked the reindex counts and writes a
 -- batch that no change adds to meanwhile.
 SELECT id FROM cases WHERE id >= $1 AND id <= $2 FOR UPDATE;
+
+-- name: analyze-search
+-- Fresh statistics let the planner tell common words (walk the newest
+-- entries down) from rare ones (the GIN index) instead of guessing.
+ANALYZE case_search, case_search_entries;
