@@ -2,6 +2,7 @@ package help
 
 import (
 	"cmp"
+	"desk/textsearch"
 	"math"
 	"slices"
 	"strings"
@@ -293,39 +294,10 @@ func words(s string, unique bool) []string {
 	return out
 }
 
-// fold maps letters with diacritics to their base letters, and ligatures
-// and letters without a base letter to the usual transcription.
-var fold = func() map[rune]string {
-	m := map[rune]string{'ß': "ss", 'æ': "ae", 'œ': "oe", 'þ': "th", 'ð': "d", 'ĳ': "ij"}
-	for _, group := range []string{
-		"aàáâãäåāăą", "cçćčĉċ", "dď", "eèéêëēĕėęě", "gğĝġģ", "hĥ", "iìíîïīĭįı", "jĵ", "kķ",
-		"lĺļľŀł", "nñńņňŉ", "oòóôõöøōŏő", "rŕŗř", "sśŝşš", "tţťŧ", "uùúûüũūŭůűų", "wŵ",
-		"yýÿŷ", "zźżž",
-	} {
-		base, _ := utf8.DecodeRuneInString(group)
-		for _, r := range group[utf8.RuneLen(base):] {
-			m[r] = string(base)
-		}
-	}
-	return m
-}()
-
 // Fold returns s in lower case without diacritics: "Größe Ærø" becomes
-// "grosse aero". Searching must not depend on whether someone typed the
-// accents, which many keyboards make awkward.
-func Fold(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		r = unicode.ToLower(r)
-		if f, ok := fold[r]; ok {
-			b.WriteString(f)
-		} else {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+// "grosse aero". It is the search's folding (textsearch.Fold), so that
+// lists sorted and words compared here agree with what search matches.
+func Fold(s string) string { return textsearch.Fold(s) }
 
 // suffixes are inflection endings of the supported languages (plurals,
 // definite forms, verb forms), longest first. stem strips at most two of

@@ -105,7 +105,10 @@ func Parse(lang, input string) (Query, error) {
 // of Document text. Every term is quoted, and terms hold only letters and
 // digits, so nothing a user typed is read as FTS5 syntax. It returns ""
 // for an empty query, which must not be searched.
-func (q Query) FTS5() string {
+func (q Query) FTS5() string { return q.fts5(" AND ") }
+
+// fts5 renders the query with its included terms joined by op.
+func (q Query) fts5(op string) string {
 	if q.Empty() {
 		return ""
 	}
@@ -121,7 +124,10 @@ func (q Query) FTS5() string {
 			inc = append(inc, s)
 		}
 	}
-	expr := strings.Join(inc, " AND ")
+	expr := strings.Join(inc, op)
+	if op == " OR " {
+		expr = "(" + expr + ")"
+	}
 	for _, e := range exc {
 		expr += " NOT " + e
 	}
@@ -185,28 +191,7 @@ func (q Query) Included() int {
 // document with any of the included terms and none of the excluded ones:
 // the fallback when no document has them all. It returns "" for an empty
 // query.
-func (q Query) AnyFTS5() string {
-	if q.Empty() {
-		return ""
-	}
-	var inc, exc []string
-	for _, t := range q.Terms {
-		s := `"` + t.Text + `"`
-		if t.Prefix {
-			s += "*"
-		}
-		if t.Exclude {
-			exc = append(exc, s)
-		} else {
-			inc = append(inc, s)
-		}
-	}
-	expr := "(" + strings.Join(inc, " OR ") + ")"
-	for _, e := range exc {
-		expr += " NOT " + e
-	}
-	return expr
-}
+func (q Query) AnyFTS5() string { return q.fts5(" OR ") }
 
 // AnyTSQuery renders the query like AnyFTS5 for PostgreSQL's
 // to_tsquery('simple', $n). It returns "" for an empty query.
