@@ -22,7 +22,8 @@ const CatalogueCacheTTL = 10 * time.Second
 const EventCatalogueChanged = "catalogue.changed"
 
 // EventArticlesChanged is published after a help article is written, so
-// that every node drops its cached search results (FollowCatalogue).
+// that every node drops its cached search results and vocabularies
+// (FollowCatalogue).
 const EventArticlesChanged = "articles.changed"
 
 // catalogueCache keeps what every case change reads and rarely changes. It
@@ -34,18 +35,34 @@ type catalogueCache struct {
 	// searches holds help-centre search results (kb.go). Many readers
 	// ask the same few questions, most of all during an outage, and a
 	// search costs milliseconds of CPU; articles change rarely.
-	searches ttlCache[[]*ArticleHit]
+	searches ttlCache[articleResult]
+	// vocabularies holds the terms of the published articles per
+	// language and visibility, for correcting misspelt searches
+	// (kb_spell.go). Reading one reads every published article of a
+	// language, so it is kept for vocabularyTTL, not CatalogueCacheTTL:
+	// it is dropped with the search results whenever an article is
+	// written, and a stale one costs no more than a suggestion that finds
+	// nothing and is then not made.
+	vocabularies ttlCache[*vocabulary]
+	// vocabularyLoad lets one caller at a time read a vocabulary: after an
+	// article write, every reader whose search misses would otherwise
+	// read the same one at once.
+	vocabularyLoad sync.Mutex
 }
 
 // maxCachedSearches bounds the search results a node keeps.
 const maxCachedSearches = 2000
 
-func newCatalogueCache() *catalogueCache { return &catalogueCache{} }
+func newCatalogueCache() *catalogueCache {
+	return &catalogueCache{vocabularies: ttlCache[*vocabulary]{ttl: vocabularyTTL}}
+}
 
-// ttlCache is a map whose entries expire after CatalogueCacheTTL.
+// ttlCache is a map whose entries expire after ttl, CatalogueCacheTTL
+// unless set.
 type ttlCache[V any] struct {
-	mu sync.Mutex
-	m  map[string]ttlEntry[V]
+	mu  sync.Mutex
+	m   map[string]ttlEntry[V]
+	ttl time.Duration
 	// gen counts drops. A value read from the store is cached only if no
 	// drop happened while it was read, so that a slow read that began
 	// before a change cannot put the old value back after the drop.
@@ -60,8 +77,12 @@ type ttlEntry[V any] struct {
 func (c *ttlCache[V]) get(key string, now time.Time) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	ttl := c.ttl
+	if ttl == 0 {
+		ttl = CatalogueCacheTTL
+	}
 	e, ok := c.m[key]
-	if !ok || now.Sub(e.loaded) > CatalogueCacheTTL || now.Before(e.loaded) {
+	if !ok || now.Sub(e.loaded) > ttl || now.Before(e.loaded) {
 		var zero V
 		return zero, false
 	}
@@ -186,13 +207,20 @@ func (s *Service) FollowCatalogue(ctx context.Context) {
 			case EventCatalogueChanged:
 				s.ForgetCatalogue()
 			case EventArticlesChanged:
-				s.cache.searches.clear()
+				s.forgetArticles()
 			case EventResync:
 				s.ForgetCatalogue()
-				s.cache.searches.clear()
+				s.forgetArticles()
 			}
 		}
 	}
+}
+
+// forgetArticles drops what the node keeps of the published articles:
+// search results and vocabularies.
+func (s *Service) forgetArticles() {
+	s.cache.searches.clear()
+	s.cache.vocabularies.clear()
 }
 
 // publishCatalogue announces a committed change to the catalogue.

@@ -167,8 +167,17 @@ type KBStore interface {
 	// which spares copying the terms of every candidate.
 	SearchArticles(ctx context.Context, s ArticleSearch, fn func(m *ArticleMatch)) error
 	// AddArticleVote stores a vote and counts it on the article, in one
-	// transaction.
+	// transaction, and sets the vote's id.
 	AddArticleVote(ctx context.Context, v *ArticleVote) error
+	// ArticleVotes returns the votes on an article that q selects, newest
+	// (highest id) first. The counts stay on the article: this is for
+	// reading what readers wrote.
+	ArticleVotes(ctx context.Context, q VoteQuery) ([]*ArticleVote, error)
+	// ArticleVocabulary returns every term that the published articles of
+	// a language with one of the visibilities index (title and body, as
+	// ArticleDocuments makes them), with the number of those articles
+	// that have it.
+	ArticleVocabulary(ctx context.Context, lang string, vis []ArticleVisibility) (map[string]int, error)
 	// AddHelpEvents stores events of the "Need help?" box.
 	AddHelpEvents(ctx context.Context, evs []HelpEvent) error
 	// Deflection counts, per product and language, the help sessions that
@@ -203,15 +212,41 @@ type ArticleMatch struct {
 	TitleDoc, BodyDoc []byte
 }
 
-// ArticleVote is one answer to "was this helpful?".
+// ArticleVote is one answer to "was this helpful?". UserID and OrgID are
+// those of a signed-in reader, zero for the anonymous.
 type ArticleVote struct {
-	ArticleID int64
-	Helpful   bool
-	Comment   string
-	UserID    int64
-	OrgID     int64
-	CreatedAt time.Time
+	ID        int64     `json:"id"`
+	ArticleID int64     `json:"article_id"`
+	Helpful   bool      `json:"helpful"`
+	Comment   string    `json:"comment"`
+	UserID    int64     `json:"user_id,omitempty"`
+	OrgID     int64     `json:"org_id,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }
+
+// VoteQuery selects votes of one article for a page.
+type VoteQuery struct {
+	ArticleID int64
+	// Before is a page cursor: only votes with a smaller id; 0 starts at
+	// the newest.
+	Before int64
+	Limit  int
+	// Commented leaves out the votes without a comment.
+	Commented bool
+}
+
+// VotePage is a page of an article's votes, newest first.
+type VotePage struct {
+	Votes []*ArticleVote
+	// Next is the Before of the next (older) page, 0 on the last.
+	Next int64
+}
+
+// Limits on reading votes.
+const (
+	DefaultVoteLimit = 20
+	MaxVoteLimit     = 100
+)
 
 // ArticleDocuments returns the search terms a store indexes for an
 // article's title and body: the body's Markdown syntax is left out.
@@ -488,12 +523,13 @@ func (s *Service) UpdateArticle(ctx context.Context, actor *User, id int64, vers
 	return a, nil
 }
 
-// articlesChanged drops this node's cached search results after an
-// article was written, and announces the change so that other nodes drop
-// theirs (FollowCatalogue); without a bus reaching them they see it
-// within CatalogueCacheTTL.
+// articlesChanged drops this node's cached search results and
+// vocabularies after an article was written, and announces the change so
+// that other nodes drop theirs (FollowCatalogue); without a bus reaching
+// them they see it within CatalogueCacheTTL (vocabularyTTL for the
+// vocabularies).
 func (s *Service) articlesChanged(ctx context.Context) {
-	s.cache.searches.clear()
+	s.forgetArticles()
 	if s.Bus != nil {
 		s.Bus.Publish(ctx, Event{Type: EventArticlesChanged, At: s.Clock.Now()})
 	}
@@ -647,49 +683,78 @@ func (s *Service) ArticleRevisions(ctx context.Context, actor *User, id int64) (
 // words, articles with any of them are returned, those with more first, so
 // a long question still finds something. Answers are cached for
 // CatalogueCacheTTL and dropped when an article is written; the hits may
-// be shared with other callers and must not be changed.
+// be shared with other callers and must not be changed. It searches for
+// exactly what was typed: SearchArticlesCorrected also corrects typing
+// errors.
 func (s *Service) SearchArticles(ctx context.Context, actor *User, lang, query string, f ArticleFilter) ([]*ArticleHit, error) {
+	pq, aq, err := s.prepareSearch(actor, lang, query, f)
+	if err != nil {
+		return nil, err
+	}
+	if pq.Empty() {
+		return []*ArticleHit{}, nil
+	}
+	res, err := s.cachedSearch(ctx, actor, pq, aq)
+	if err != nil {
+		return nil, err
+	}
+	return res.hits, nil
+}
+
+// prepareSearch checks the language, parses what was typed and decides
+// what the actor may find. For a query with nothing to look for it
+// returns the empty query and leaves the filter unchecked, as there is
+// nothing to search.
+func (s *Service) prepareSearch(actor *User, lang, query string, f ArticleFilter) (textsearch.Query, ArticleQuery, error) {
 	if !slices.Contains(Languages, lang) {
-		return nil, FieldError(EINVALID, "invalid_language", "lang", "the language must be one of %s", strings.Join(Languages, ", "))
+		return textsearch.Query{}, ArticleQuery{}, FieldError(EINVALID, "invalid_language", "lang", "the language must be one of %s", strings.Join(Languages, ", "))
 	}
 	pq, err := textsearch.Parse(lang, query)
 	switch err {
 	case nil:
 	case textsearch.ErrQueryTooLong:
-		return nil, FieldError(EINVALID, "query_too_long", "q", "the search text is longer than %d bytes", textsearch.MaxQueryBytes)
+		return pq, ArticleQuery{}, FieldError(EINVALID, "query_too_long", "q", "the search text is longer than %d bytes", textsearch.MaxQueryBytes)
 	case textsearch.ErrTooManyTerms:
-		return nil, FieldError(EINVALID, "too_many_terms", "q", "the search text has more than %d words", textsearch.MaxQueryTerms)
+		return pq, ArticleQuery{}, FieldError(EINVALID, "too_many_terms", "q", "the search text has more than %d words", textsearch.MaxQueryTerms)
 	default:
-		return nil, err
+		return pq, ArticleQuery{}, err
 	}
-	out := []*ArticleHit{}
 	if pq.Empty() {
-		return out, nil
+		return pq, ArticleQuery{}, nil
 	}
 	f.Lang = lang
 	aq, err := s.articleQuery(actor, f, DefaultSearchLimit, MaxSearchLimit)
-	if err != nil {
-		return nil, err
-	}
+	return pq, aq, err
+}
+
+// articleResult is a ranked search answer. partial is set when no article
+// had every word and the hits are those with some of them.
+type articleResult struct {
+	hits    []*ArticleHit
+	partial bool
+}
+
+// cachedSearch runs a parsed search, from the cache while fresh.
+func (s *Service) cachedSearch(ctx context.Context, actor *User, pq textsearch.Query, aq ArticleQuery) (articleResult, error) {
 	// The results depend on nothing of the actor but what aq says they
 	// may read, so readers with the same rights share cached answers.
-	key := fmt.Sprint(lang, "\x00", pq.Terms, "\x00", aq.Category, "\x00", aq.Product, "\x00", aq.States, "\x00", aq.Visibilities, "\x00", aq.Limit)
+	key := fmt.Sprint(aq.Lang, "\x00", pq.Terms, "\x00", aq.Category, "\x00", aq.Product, "\x00", aq.States, "\x00", aq.Visibilities, "\x00", aq.Limit)
 	now := s.Clock.Now()
-	if hits, ok := s.cache.searches.get(key, now); ok {
-		return hits, nil
+	if res, ok := s.cache.searches.get(key, now); ok {
+		return res, nil
 	}
 	gen := s.cache.searches.generation()
-	hits, err := s.searchArticles(ctx, actor, lang, pq, aq)
+	res, err := s.searchArticles(ctx, actor, aq.Lang, pq, aq)
 	if err != nil {
-		return nil, err
+		return articleResult{}, err
 	}
-	s.cache.searches.putBounded(key, hits, now, gen, maxCachedSearches)
-	return hits, nil
+	s.cache.searches.putBounded(key, res, now, gen, maxCachedSearches)
+	return res, nil
 }
 
 // searchArticles runs a parsed search against the store and ranks and
 // marks what it finds.
-func (s *Service) searchArticles(ctx context.Context, actor *User, lang string, pq textsearch.Query, aq ArticleQuery) ([]*ArticleHit, error) {
+func (s *Service) searchArticles(ctx context.Context, actor *User, lang string, pq textsearch.Query, aq ArticleQuery) (articleResult, error) {
 	out := []*ArticleHit{}
 	limit := aq.Limit
 	aq.Limit = max(limit, searchCandidates)
@@ -729,12 +794,14 @@ func (s *Service) searchArticles(ctx context.Context, actor *User, lang string, 
 		return nil
 	}
 	if err := collect(false); err != nil {
-		return nil, err
+		return articleResult{}, err
 	}
+	partial := false
 	if len(cands) == 0 && pq.Included() >= 2 {
 		if err := collect(true); err != nil {
-			return nil, err
+			return articleResult{}, err
 		}
+		partial = len(cands) > 0
 	}
 	sort.Slice(cands, func(i, j int) bool {
 		if cands[i].rank != cands[j].rank {
@@ -751,7 +818,7 @@ func (s *Service) searchArticles(ctx context.Context, actor *User, lang string, 
 	}
 	list, err := s.Store.ArticlesByID(ctx, ids)
 	if err != nil {
-		return nil, fmt.Errorf("search articles: %w", err)
+		return articleResult{}, fmt.Errorf("search articles: %w", err)
 	}
 	byID := make(map[int64]*Article, len(list))
 	for _, a := range list {
@@ -773,7 +840,7 @@ func (s *Service) searchArticles(ctx context.Context, actor *User, lang string, 
 			Title:   textsearch.Snippet(pq, a.Title, MaxArticleTitleLen),
 			Snippet: textsearch.Snippet(sq, PlainText(a.Body), 200)})
 	}
-	return out, nil
+	return articleResult{hits: out, partial: partial}, nil
 }
 
 // ArticleRank scores an article for a query from its indexed terms. Each
@@ -962,6 +1029,48 @@ func (s *Service) VoteArticle(ctx context.Context, actor *User, id int64, helpfu
 		return fmt.Errorf("vote article: %w", err)
 	}
 	return nil
+}
+
+// ArticleVotes returns a page of the votes on an article, newest first,
+// for the staff who edit it (the same rule as the editor): readers'
+// comments are feedback for the editors, not for other readers, and a
+// signed-in reader's vote names their organisation. With q.Commented only
+// the votes with a comment are returned. q.ArticleID is ignored.
+func (s *Service) ArticleVotes(ctx context.Context, actor *User, articleID int64, q VoteQuery) (*VotePage, error) {
+	if err := requireEditor(actor); err != nil {
+		return nil, err
+	}
+	if q.Before < 0 {
+		return nil, FieldError(EINVALID, "invalid_cursor", "before", "before must be a vote id")
+	}
+	if q.Limit < 0 {
+		return nil, FieldError(EINVALID, "invalid_limit", "limit", "limit must be a positive integer")
+	}
+	if q.Limit == 0 {
+		q.Limit = DefaultVoteLimit
+	}
+	q.Limit = min(q.Limit, MaxVoteLimit)
+	if _, err := s.Store.Article(ctx, articleID); err != nil {
+		return nil, err
+	}
+	q.ArticleID = articleID
+	// One more than the page tells whether an older page exists, so that
+	// the last page offers no link to an empty one.
+	limit := q.Limit
+	q.Limit++
+	votes, err := s.Store.ArticleVotes(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("article votes: %w", err)
+	}
+	page := &VotePage{Votes: votes}
+	if len(votes) > limit {
+		page.Votes = votes[:limit]
+		page.Next = page.Votes[limit-1].ID
+	}
+	if page.Votes == nil {
+		page.Votes = []*ArticleVote{}
+	}
+	return page, nil
 }
 
 // HelpEventKind is what happened in a "Need help?" session.

@@ -171,6 +171,54 @@ func TestVoteArticle(t *testing.T) {
 	}
 }
 
+// TestArticleVotesForEditors: the staff who may edit an article read its
+// votes and comments, newest first and a page at a time; customers, even
+// admins who voted themselves, get the forbidden error, and the
+// anonymous are asked to sign in.
+func TestArticleVotesForEditors(t *testing.T) {
+	e := newEnv(t)
+	a, _ := e.svc.CreateArticle(e.ctx, e.agent, article())
+	if _, err := e.svc.PublishArticle(e.ctx, e.agent, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range []string{"First.", "", "Second <script>.", "Third."} {
+		e.clock.Add(time.Minute)
+		if err := e.svc.VoteArticle(e.ctx, e.entAdmin, a.ID, i%2 == 0, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, who := range []*desk.User{e.agent, e.super, e.stan} {
+		p, err := e.svc.ArticleVotes(e.ctx, who, a.ID, desk.VoteQuery{Commented: true, Limit: 2})
+		if err != nil {
+			t.Fatalf("%s: %v", who.Role, err)
+		}
+		if len(p.Votes) != 2 || p.Votes[0].Comment != "Third." || p.Votes[1].Comment != "Second <script>." || p.Next != p.Votes[1].ID {
+			t.Fatalf("%s: page = %+v", who.Role, p)
+		}
+		if v := p.Votes[0]; v.Helpful || v.OrgID != e.ent.ID || v.UserID != e.entAdmin.ID || !v.CreatedAt.Equal(monday10.Add(4*time.Minute)) {
+			t.Fatalf("vote = %+v", v)
+		}
+	}
+	p, err := e.svc.ArticleVotes(e.ctx, e.agent, a.ID, desk.VoteQuery{})
+	if err != nil || len(p.Votes) != 4 || p.Next != 0 {
+		t.Fatalf("every vote = %+v, %v", p, err)
+	}
+	for _, who := range []*desk.User{e.entAdmin, e.bizAdmin, e.user} {
+		if _, err := e.svc.ArticleVotes(e.ctx, who, a.ID, desk.VoteQuery{}); desk.ErrorKind(err) != desk.EFORBIDDEN || desk.ErrorCode(err) != "staff_only" {
+			t.Errorf("%s reads votes: %v", who.Email, err)
+		}
+	}
+	if _, err := e.svc.ArticleVotes(e.ctx, nil, a.ID, desk.VoteQuery{}); desk.ErrorKind(err) != desk.EUNAUTHORIZED {
+		t.Errorf("anonymous reads votes: %v", err)
+	}
+	if _, err := e.svc.ArticleVotes(e.ctx, e.agent, a.ID+1000, desk.VoteQuery{}); desk.ErrorKind(err) != desk.ENOTFOUND {
+		t.Errorf("votes of no article: %v", err)
+	}
+	if _, err := e.svc.ArticleVotes(e.ctx, e.agent, a.ID, desk.VoteQuery{Before: -1}); desk.ErrorCode(err) != "invalid_cursor" {
+		t.Errorf("negative cursor: %v", err)
+	}
+}
+
 func TestSearchArticlesInput(t *testing.T) {
 	e := newEnv(t)
 	a, _ := e.svc.CreateArticle(e.ctx, e.agent, article())

@@ -15,7 +15,7 @@ import (
 // error, never an FTS5 syntax error or any other failure.
 func FuzzSearchArticles(f *testing.F) {
 	for _, s := range []string{"wachtwoord instellen", `"unbalanced`, `a OR b`, `((x`, "\x00", `title_doc : x`,
-		`lang : "en"`, `NEAR(a b)`, `x* -y* -`, `{title_doc} : a`, "^a", `"" AND ""`} {
+		`lang : "en"`, `NEAR(a b)`, `x* -y* -`, `{title_doc} : a`, "^a", `"" AND ""`, "pasword", "wachtwort -lang"} {
 		f.Add("en", s)
 	}
 	ctx := context.Background()
@@ -43,6 +43,12 @@ func FuzzSearchArticles(f *testing.F) {
 		_, err := svc.SearchArticles(ctx, nil, lang, q, desk.ArticleFilter{})
 		if err != nil && desk.ErrorKind(err) != desk.EINVALID {
 			t.Fatalf("search %s %q: %v", lang, q, err)
+		}
+		// The correction rewrites the terms and searches again: what it
+		// sends the engine must be as harmless.
+		_, err = svc.SearchArticlesCorrected(ctx, nil, lang, q, desk.ArticleFilter{})
+		if err != nil && desk.ErrorKind(err) != desk.EINVALID {
+			t.Fatalf("corrected search %s %q: %v", lang, q, err)
 		}
 	})
 }

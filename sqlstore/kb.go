@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -254,12 +255,80 @@ func (db *DB) AddArticleVote(ctx context.Context, v *desk.ArticleVote) error {
 		} else if n == 0 {
 			return desk.NotFound("article")
 		}
-		if _, err := tx.ExecContext(ctx, db.q.Get("insert-article-vote"), v.ArticleID, v.Helpful, v.Comment,
-			nid(v.UserID), nid(v.OrgID), us(v.CreatedAt)); err != nil {
+		if err := tx.QueryRowContext(ctx, db.q.Get("insert-article-vote"), v.ArticleID, v.Helpful, v.Comment,
+			nid(v.UserID), nid(v.OrgID), us(v.CreatedAt)).Scan(&v.ID); err != nil {
 			return fmt.Errorf("insert article vote: %w", err)
 		}
 		return nil
 	})
+}
+
+// ArticleVotes returns a page of an article's votes, newest first.
+func (db *DB) ArticleVotes(ctx context.Context, q desk.VoteQuery) ([]*desk.ArticleVote, error) {
+	commented := 0
+	if q.Commented {
+		commented = 1
+	}
+	return many(ctx, db, func(s scanner) (*desk.ArticleVote, error) {
+		v := &desk.ArticleVote{}
+		var user, org sql.NullInt64
+		var created int64
+		if err := s.Scan(&v.ID, &v.ArticleID, &v.Helpful, &v.Comment, &user, &org, &created); err != nil {
+			return nil, err
+		}
+		v.UserID, v.OrgID, v.CreatedAt = user.Int64, org.Int64, fromUS(created)
+		return v, nil
+	}, db.q.Get("list-article-votes"), q.ArticleID, q.Before, commented, q.Limit)
+}
+
+// ArticleVocabulary counts, per term, the published articles of a
+// language with one of the visibilities that have it. The engines'
+// queries return rows of space-separated terms with a count: SQLite one
+// row per article (count 1), PostgreSQL one per term (its count), so one
+// loop serves both.
+func (db *DB) ArticleVocabulary(ctx context.Context, lang string, vis []desk.ArticleVisibility) (map[string]int, error) {
+	if len(vis) == 0 || len(vis) > 2 {
+		return nil, fmt.Errorf("article vocabulary: %d visibilities", len(vis))
+	}
+	args := append([]any{lang}, visArg(vis)...)
+	rows, err := db.query(ctx, db.q.Get("article-vocabulary"), args...)
+	if err != nil {
+		return nil, fmt.Errorf("article vocabulary: %w", err)
+	}
+	defer rows.Close()
+	type count struct{ docs, row int }
+	counts := map[string]*count{}
+	// RawBytes: on SQLite this reads the terms of every article of the
+	// language, which are split and counted, never kept; a term's string
+	// is made once, when it is first seen.
+	var text sql.RawBytes
+	var n, row int
+	for rows.Next() {
+		if err := rows.Scan(&text, &n); err != nil {
+			return nil, fmt.Errorf("article vocabulary: %w", err)
+		}
+		row++
+		for t := range bytes.FieldsSeq(text) {
+			c := counts[string(t)]
+			if c == nil {
+				c = &count{}
+				counts[string(t)] = c
+			}
+			// A term repeated in one article counts once for it.
+			if c.row != row {
+				c.row = row
+				c.docs += n
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("article vocabulary: %w", err)
+	}
+	out := make(map[string]int, len(counts))
+	for t, c := range counts {
+		out[t] = c.docs
+	}
+	return out, nil
 }
 
 // AddHelpEvents stores help events in one transaction.

@@ -56,6 +56,7 @@ func Run(t *testing.T, newStore func(t *testing.T) desk.Store) {
 		{"Credits", testCredits},
 		{"CaseSearch", testCaseSearch},
 		{"Articles", testArticles}, {"ArticleSearch", testArticleSearch}, {"ArticleVisibility", testArticleVisibility}, {"Deflection", testDeflection},
+		{"ArticleVotes", testArticleVotes}, {"ArticleVocabulary", testArticleVocabulary},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -78,6 +78,30 @@ type articleFormData struct {
 	Missing      []langLink
 	// Conflict explains that someone saved the article meanwhile.
 	Conflict string
+	// Feedback is what readers answered to "was this helpful?"; nil for
+	// a new article.
+	Feedback *feedbackView
+}
+
+// feedbackPageSize is how many readers' comments the editor shows at once.
+const feedbackPageSize = 20
+
+// feedbackView is the editor's Feedback section: the counts of the votes
+// and a page of the comments readers left, newest first.
+type feedbackView struct {
+	Yes, No  string
+	Comments []commentView
+	// Older is the address of the next, older page; Newest that of the
+	// first, on the pages after it. Empty when there is none.
+	Older, Newest string
+}
+
+// commentView is one reader's comment, dated in the editor's zone.
+type commentView struct {
+	Helpful       bool
+	Verdict       string
+	Date, DateISO string
+	Text          string
 }
 
 // consoleArticles lists the articles, filtered by language, topic and
@@ -375,6 +399,9 @@ func (s *Server) renderArticleForm(w http.ResponseWriter, r *http.Request, p *Pa
 					Link: "/console/articles/new?" + url.Values{"from": {strconv.FormatInt(a.ID, 10)}, "lang": {l}}.Encode()})
 			}
 		}
+		if d.Feedback, err = s.articleFeedback(r, p, a); err != nil {
+			return err
+		}
 	}
 	for _, fn := range with {
 		fn(d)
@@ -385,6 +412,38 @@ func (s *Server) renderArticleForm(w http.ResponseWriter, r *http.Request, p *Pa
 		p.Title = "kb.editor.edit_title"
 	}
 	return s.render(w, r, status, "console_article", p)
+}
+
+// articleFeedback reads the Feedback section of an article's editor: the
+// page of comments ?before= names (the newest without it; a cursor that
+// is no vote id shows the newest too, as a link can only be mistyped).
+func (s *Server) articleFeedback(r *http.Request, p *Page, a *desk.Article) (*feedbackView, error) {
+	before, err := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+	if err != nil || before < 0 {
+		before = 0
+	}
+	page, err := s.Service.ArticleVotes(r.Context(), p.User, a.ID,
+		desk.VoteQuery{Before: before, Limit: feedbackPageSize, Commented: true})
+	if err != nil {
+		return nil, err
+	}
+	f := &feedbackView{Yes: p.L.Number(int64(a.HelpfulYes)), No: p.L.Number(int64(a.HelpfulNo))}
+	for _, v := range page.Votes {
+		c := commentView{Helpful: v.Helpful, Verdict: p.L.T("kb.feedback.not_helpful"), Text: v.Comment,
+			Date: p.L.DateTime(v.CreatedAt), DateISO: v.CreatedAt.UTC().Format(time.RFC3339)}
+		if v.Helpful {
+			c.Verdict = p.L.T("kb.feedback.helpful")
+		}
+		f.Comments = append(f.Comments, c)
+	}
+	link := fmt.Sprintf("/console/articles/%d", a.ID)
+	if page.Next != 0 {
+		f.Older = link + "?before=" + strconv.FormatInt(page.Next, 10) + "#feedback"
+	}
+	if before != 0 {
+		f.Newest = link + "#feedback"
+	}
+	return f, nil
 }
 
 // deflectionDays is the report's default period, ending today.

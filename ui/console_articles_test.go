@@ -2,12 +2,17 @@ package ui
 
 import (
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"desk"
+	"desk/locale"
 )
 
 var articleEditLink = regexp.MustCompile(`^/console/articles/(\d+)\?done=(\w+)#main$`)
@@ -148,6 +153,100 @@ func TestConsoleArticleEditor(t *testing.T) {
 		}
 		if p := s.browser().get("/console/articles"); p.status != http.StatusSeeOther {
 			t.Errorf("anonymous console: %d", p.status)
+		}
+	})
+}
+
+// TestConsoleArticleFeedback: what readers answer under an article in the
+// help centre reaches its editors: the counts, and the comments newest
+// first, dated in the editor's zone, escaped, a page at a time. A
+// customer admin reaches none of it, not even their own comment.
+func TestConsoleArticleFeedback(t *testing.T) {
+	kbSites(t, func(t *testing.T, s *site) {
+		a := s.demoArticle("password-reset", "en")
+		edit := fmt.Sprintf("/console/articles/%d", a.ID)
+
+		// Two readers vote in the help centre: one anonymous with markup
+		// in the comment, one signed-in customer admin.
+		anon := s.browser()
+		anon.lang = "en"
+		location(t, anon.post("/help/password-reset/vote", url.Values{"helpful": {"no"}, "lang": {"en"},
+			"comment": {`Nothing about <script>alert("mfa")</script> resets.`}}), "/help/password-reset?")
+		carl := s.browser()
+		carl.signIn("carl@contoso.example")
+		location(t, carl.post("/help/password-reset/vote", url.Values{"helpful": {"yes"}, "lang": {"en"},
+			"comment": {"Clear steps, thanks."}}), "/help/password-reset?")
+
+		agent := s.browser()
+		agent.signIn("agent.nl@vendor.example")
+		agent.pickLanguage("en")
+		p := agent.get(edit)
+		if p.status != http.StatusOK {
+			t.Fatalf("editor: %d\n%s", p.status, p.body)
+		}
+		checkPage(t, p)
+		fb := section(t, p, "feedback-title")
+		now := s.articleNow(a.ID)
+		if !strings.Contains(fb, en.T("kb.feedback.counts", "yes", now.HelpfulYes, "no", now.HelpfulNo)) {
+			t.Errorf("counts (%d yes, %d no) missing:\n%s", now.HelpfulYes, now.HelpfulNo, fb)
+		}
+		votes, err := s.svc.ArticleVotes(s.ctx, s.user("sam@vendor.example"), a.ID, desk.VoteQuery{Commented: true})
+		if err != nil || len(votes.Votes) != 2 {
+			t.Fatalf("votes = %+v, %v", votes, err)
+		}
+		zone, err := time.LoadLocation(s.user("agent.nl@vendor.example").TimeZone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		when := locale.For("en", zone).DateTime(votes.Votes[0].CreatedAt)
+		for _, want := range []string{"Clear steps, thanks.", en.T("kb.feedback.helpful"), en.T("kb.feedback.not_helpful"),
+			"Nothing about &lt;script&gt;alert(&#34;mfa&#34;)&lt;/script&gt; resets.", when,
+			`datetime="` + votes.Votes[0].CreatedAt.UTC().Format(time.RFC3339) + `"`} {
+			if !strings.Contains(fb, want) {
+				t.Errorf("feedback lacks %q:\n%s", want, fb)
+			}
+		}
+		if strings.Contains(p.body, "<script>alert") {
+			t.Error("a reader's comment was not escaped")
+		}
+		if strings.Index(fb, "Clear steps") > strings.Index(fb, "Nothing about") {
+			t.Errorf("comments are not newest first:\n%s", fb)
+		}
+		p.lacks(t, `id="feedback-older"`, `id="feedback-newest"`)
+
+		// More comments than fit a page: the oldest moves to the next,
+		// reached by "older", which leads back to the newest.
+		for i := range feedbackPageSize - 1 {
+			if err := s.svc.VoteArticle(s.ctx, nil, a.ID, i%2 == 0, fmt.Sprintf("Comment number %d.", i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p = agent.get(edit)
+		p.has(t, `id="feedback-older"`, "Comment number 18.", "Clear steps, thanks.")
+		p.lacks(t, "Nothing about", `id="feedback-newest"`)
+		older := regexp.MustCompile(`<a href="([^"]+)" id="feedback-older"`).FindStringSubmatch(p.body)
+		if older == nil {
+			t.Fatal("no link to the older comments")
+		}
+		p = agent.get(html.UnescapeString(older[1]))
+		if p.status != http.StatusOK {
+			t.Fatalf("older comments: %d", p.status)
+		}
+		p.has(t, "Nothing about", `id="feedback-newest"`, `href="`+edit+`#feedback"`)
+		p.lacks(t, "Clear steps, thanks.", `id="feedback-older"`)
+		checkPage(t, p)
+
+		// Another language of the console says it in its words.
+		agent.pickLanguage("de")
+		de := locale.For("de", nil)
+		agent.get(edit).has(t, de.T("kb.feedback.title"), de.T("kb.feedback.helpful"), "Comment number 18.")
+
+		// A customer admin who voted reaches neither the page nor the
+		// comments.
+		for _, path := range []string{edit, edit + "?before=999999#feedback"} {
+			if p := carl.get(path); p.status != http.StatusForbidden || strings.Contains(p.body, "Clear steps") {
+				t.Errorf("customer GET %s: %d", path, p.status)
+			}
 		}
 	})
 }

@@ -84,6 +84,10 @@ type helpSearchData struct {
 	// Problem is what is wrong with the query, in the reader's words.
 	Problem string
 	Hits    []hitView
+	// Corrected is what was searched instead of Query when Query found
+	// nothing and a spelling correction did; ExactLink then searches
+	// Query as typed.
+	Corrected, ExactLink string
 	// Session is the help session of a customer's "Need help?" search.
 	Session string
 	// Incidents are the known issues going on with the reader's
@@ -218,8 +222,23 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *Page, des
 
 	var hits []*desk.ArticleHit
 	if q != "" {
+		// Typing errors are corrected unless the reader asked for what
+		// they typed (the "search instead for" link of a correction).
+		res := &desk.ArticleResults{}
 		var err error
-		hits, err = s.Service.SearchArticles(ctx, p.User, lang, searched, desk.ArticleFilter{States: published, Limit: helpResults})
+		f := desk.ArticleFilter{States: published, Limit: helpResults}
+		if r.URL.Query().Get("exact") == "1" {
+			res.Hits, err = s.Service.SearchArticles(ctx, p.User, lang, searched, f)
+		} else {
+			res, err = s.Service.SearchArticlesCorrected(ctx, p.User, lang, searched, f)
+		}
+		if err == nil {
+			hits = res.Hits
+			if res.Corrected != "" {
+				d.Corrected = res.Corrected
+				d.ExactLink = exactSearchLink(r, q)
+			}
+		}
 		switch desk.ErrorCode(err) {
 		case "":
 		case "query_too_long":
@@ -259,6 +278,19 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *Page, des
 			Link: helpLinkTo(h.Article.Key, h.Article.Lang, p.L.Lang, d.Session, q)})
 	}
 	return s.render(w, r, status, "help_search", p)
+}
+
+// exactSearchLink returns the address of the same search for exactly
+// what was typed: the same page (the help centre's search or "Need
+// help?"), language and help session, with exact=1.
+func exactSearchLink(r *http.Request, q string) string {
+	v := url.Values{"q": {q}, "exact": {"1"}}
+	for _, k := range []string{"lang", "hs"} {
+		if x := r.URL.Query().Get(k); x != "" {
+			v.Set(k, x)
+		}
+	}
+	return r.URL.Path + "?" + v.Encode()
 }
 
 // descriptionQuery returns the longest start of a description, word by

@@ -366,3 +366,40 @@ func TestDeflection(t *testing.T) {
 		}
 	})
 }
+
+// TestHelpSearchCorrection: a misspelt word in the help centre's search
+// is searched as the nearest word of the articles, and the page says so
+// with a link to search for what was typed; a search that finds
+// something says nothing of the kind.
+func TestHelpSearchCorrection(t *testing.T) {
+	kbSites(t, func(t *testing.T, s *site) {
+		b := s.browser()
+		b.lang = "en"
+		p := b.get("/help/search?q=pasword")
+		if p.status != http.StatusOK {
+			t.Fatalf("search: %d\n%s", p.status, p.body)
+		}
+		p.has(t, `id="search-corrected"`, html.EscapeString(en.T("kb.search.corrected", "query", "password")),
+			`href="/help/search?exact=1&amp;q=pasword" id="search-exact"`, html.EscapeString(en.T("kb.search.instead", "query", "pasword")),
+			`id="help-results"`, "<mark>")
+		// The articles open with what the reader typed, as before.
+		if !regexp.MustCompile(`<h3><a href="/help/[a-z0-9-]+\?q=pasword"`).MatchString(p.body) {
+			t.Error("result links do not carry the typed query")
+		}
+		checkPage(t, p)
+
+		// "Search instead for" searches exactly what was typed.
+		exact := b.get("/help/search?exact=1&q=pasword")
+		exact.has(t, en.T("kb.search.none"))
+		exact.lacks(t, `id="search-corrected"`, `id="help-results"`)
+
+		// A search that finds something is left alone.
+		b.get("/help/search?q=password").lacks(t, `id="search-corrected"`)
+
+		// Dutch, from the reader's language, with the reader's quotes.
+		b.lang = "nl"
+		nl := locale.For("nl", nil)
+		b.get("/help/search?q=wachtwoort").has(t, html.EscapeString(nl.T("kb.search.corrected", "query", "wachtwoord")),
+			html.EscapeString(nl.T("kb.search.instead", "query", "wachtwoort")), `id="help-results"`)
+	})
+}

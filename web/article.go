@@ -154,16 +154,88 @@ func (s *Server) searchArticles(w http.ResponseWriter, r *http.Request, _ *desk.
 	if lang == "" {
 		lang = "en"
 	}
-	hits, err := s.Service.SearchArticles(r.Context(), u, lang, r.URL.Query().Get("q"), f)
+	exact, err := boolParam(r, "exact")
 	if err != nil {
 		return err
 	}
-	out := make([]articleHitJSON, len(hits))
-	for i, h := range hits {
-		out[i] = articleHitJSON{Article: articleOut(h.Article), Title: snippetParts(h.Title),
+	q := r.URL.Query().Get("q")
+	res := &desk.ArticleResults{}
+	if exact {
+		res.Hits, err = s.Service.SearchArticles(r.Context(), u, lang, q, f)
+	} else {
+		res, err = s.Service.SearchArticlesCorrected(r.Context(), u, lang, q, f)
+	}
+	if err != nil {
+		return err
+	}
+	out := articleHits{Items: make([]articleHitJSON, len(res.Hits)), CorrectedQuery: res.Corrected}
+	for i, h := range res.Hits {
+		out.Items[i] = articleHitJSON{Article: articleOut(h.Article), Title: snippetParts(h.Title),
 			Snippet: snippetParts(h.Snippet), Rank: h.Rank}
 	}
-	return s.writeJSON(w, r, http.StatusOK, items(out))
+	return s.writeJSON(w, r, http.StatusOK, out)
+}
+
+// articleHits is the answer of a search.
+type articleHits struct {
+	Items []articleHitJSON `json:"items"`
+	// CorrectedQuery is what was searched instead of q when q found
+	// nothing and a spelling correction did; absent otherwise.
+	CorrectedQuery string `json:"corrected_query,omitempty"`
+}
+
+// boolParam reads an optional true/false query parameter.
+func boolParam(r *http.Request, name string) (bool, error) {
+	switch r.URL.Query().Get(name) {
+	case "", "false":
+		return false, nil
+	case "true":
+		return true, nil
+	}
+	return false, desk.FieldError(desk.EINVALID, "invalid_"+name, name, "%s must be true or false", name)
+}
+
+// articleVotes is a page of an article's votes.
+type articleVotes struct {
+	Items []*desk.ArticleVote `json:"items"`
+	// NextBefore is the before of the next (older) page, absent on the
+	// last.
+	NextBefore int64 `json:"next_before,omitempty"`
+}
+
+// listArticleVotes answers the votes on an article, newest first, with
+// their comments; for the staff who edit articles. limit (default 20, at
+// most 100) and before (next_before of the previous page) page through
+// them; commented=true leaves out votes without a comment.
+func (s *Server) listArticleVotes(w http.ResponseWriter, r *http.Request, u *desk.User) error {
+	id, err := pathID(r, "article")
+	if err != nil {
+		return err
+	}
+	v := r.URL.Query()
+	var q desk.VoteQuery
+	if l := v.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n <= 0 {
+			return desk.FieldError(desk.EINVALID, "invalid_limit", "limit", "limit must be a positive integer")
+		}
+		q.Limit = n
+	}
+	if b := v.Get("before"); b != "" {
+		n, err := strconv.ParseInt(b, 10, 64)
+		if err != nil || n <= 0 {
+			return desk.FieldError(desk.EINVALID, "invalid_cursor", "before", "before must be a vote id")
+		}
+		q.Before = n
+	}
+	if q.Commented, err = boolParam(r, "commented"); err != nil {
+		return err
+	}
+	page, err := s.Service.ArticleVotes(r.Context(), u, id, q)
+	if err != nil {
+		return err
+	}
+	return s.writeJSON(w, r, http.StatusOK, articleVotes{Items: page.Votes, NextBefore: page.Next})
 }
 
 // createArticle stores a draft; staff only.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -269,4 +270,110 @@ func TestDeflectionAPI(t *testing.T) {
 		e.get(sam, "/api/v1/deflection?from=yesterday").problem(t, http.StatusBadRequest, "invalid_from")
 		e.get(sam, "/api/v1/deflection?from=2020-02-01&to=2020-01-01").problem(t, http.StatusBadRequest, "invalid_range")
 	})
+}
+
+// TestArticleVotesAPI: the staff who edit articles read readers' votes
+// and comments, newest first, a page at a time; customers, the anonymous
+// and bad cursors are refused with stable codes.
+func TestArticleVotesAPI(t *testing.T) {
+	onEachStore(t, func(t *testing.T, e *env) {
+		a, err := e.svc.ArticleByKey(e.ctx, nil, "password-reset", "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range []struct {
+			who     string
+			helpful bool
+			comment string
+		}{{"", true, ""}, {carl, false, "Nothing about <b>MFA</b>."}, {"", true, "Clear steps."}} {
+			var u *desk.User
+			if v.who != "" {
+				u = e.user(v.who)
+			}
+			if err := e.svc.VoteArticle(e.ctx, u, a.ID, v.helpful, v.comment); err != nil {
+				t.Fatal(err)
+			}
+		}
+		type vote struct {
+			ID        int64  `json:"id"`
+			ArticleID int64  `json:"article_id"`
+			Helpful   bool   `json:"helpful"`
+			Comment   string `json:"comment"`
+			UserID    int64  `json:"user_id"`
+			OrgID     int64  `json:"org_id"`
+			CreatedAt string `json:"created_at"`
+		}
+		type page struct {
+			Items      []vote `json:"items"`
+			NextBefore int64  `json:"next_before"`
+		}
+		var p page
+		e.get(agent, articlePath(a.ID, "/votes")).ok(t, http.StatusOK, &p)
+		if len(p.Items) != 3 || p.Items[0].Comment != "Clear steps." || !p.Items[0].Helpful || p.NextBefore != 0 {
+			t.Fatalf("votes = %+v", p)
+		}
+		if v := p.Items[1]; v.Helpful || v.Comment != "Nothing about <b>MFA</b>." || v.UserID != e.user(carl).ID ||
+			v.OrgID != e.user(carl).OrgID || v.ArticleID != a.ID || v.CreatedAt == "" {
+			t.Errorf("carl's vote = %+v", v)
+		}
+		// A page of one, then the next before its id; only those with a
+		// comment.
+		e.get(sam, articlePath(a.ID, "/votes?commented=true&limit=1")).ok(t, http.StatusOK, &p)
+		if len(p.Items) != 1 || p.Items[0].Comment != "Clear steps." || p.NextBefore != p.Items[0].ID {
+			t.Fatalf("first page = %+v", p)
+		}
+		before := p.NextBefore
+		p = page{} // an absent next_before must not keep the last one
+		e.get(sam, articlePath(a.ID, fmt.Sprintf("/votes?commented=true&limit=1&before=%d", before))).ok(t, http.StatusOK, &p)
+		if len(p.Items) != 1 || p.Items[0].UserID != e.user(carl).ID || p.NextBefore != 0 {
+			t.Fatalf("last page = %+v", p)
+		}
+
+		e.get(carl, articlePath(a.ID, "/votes")).problem(t, http.StatusForbidden, "staff_only")
+		e.get("", articlePath(a.ID, "/votes")).problem(t, http.StatusUnauthorized, "token_required")
+		e.get(agent, articlePath(a.ID, "/votes?before=x")).problem(t, http.StatusBadRequest, "invalid_cursor")
+		e.get(agent, articlePath(a.ID, "/votes?limit=0")).problem(t, http.StatusBadRequest, "invalid_limit")
+		e.get(agent, articlePath(a.ID, "/votes?commented=yes")).problem(t, http.StatusBadRequest, "invalid_commented")
+		e.get(agent, "/api/v1/articles/999999/votes").problem(t, http.StatusNotFound, "")
+	})
+}
+
+// TestArticlesAPISearchCorrects: a misspelt word is searched as the
+// nearest word the articles have, and the answer says so; exact=true
+// searches what was typed, and a query that finds something carries no
+// correction.
+func TestArticlesAPISearchCorrects(t *testing.T) {
+	onEachStore(t, func(t *testing.T, e *env) {
+		var got, want struct {
+			Items          []articleHitOut `json:"items"`
+			CorrectedQuery *string         `json:"corrected_query"`
+		}
+		e.get("", "/api/v1/articles/search?lang=en&q=pasword").ok(t, http.StatusOK, &got)
+		e.get("", "/api/v1/articles/search?lang=en&q=password").ok(t, http.StatusOK, &want)
+		if got.CorrectedQuery == nil || *got.CorrectedQuery != "password" || len(got.Items) == 0 ||
+			!slices.Equal(hitKeysOut(got.Items), hitKeysOut(want.Items)) {
+			t.Fatalf("pasword: corrected %v, %v; want password, %v", got.CorrectedQuery, hitKeysOut(got.Items), hitKeysOut(want.Items))
+		}
+		if want.CorrectedQuery != nil {
+			t.Errorf("password was corrected to %q", *want.CorrectedQuery)
+		}
+		e.get("", "/api/v1/articles/search?lang=nl&q=wachtwoort").ok(t, http.StatusOK, &got)
+		if got.CorrectedQuery == nil || *got.CorrectedQuery != "wachtwoord" || len(got.Items) == 0 {
+			t.Errorf("wachtwoort: %v %v", got.CorrectedQuery, hitKeysOut(got.Items))
+		}
+		got.CorrectedQuery = nil
+		e.get("", "/api/v1/articles/search?lang=en&exact=true&q=pasword").ok(t, http.StatusOK, &got)
+		if got.CorrectedQuery != nil || len(got.Items) != 0 {
+			t.Errorf("exact pasword: %v %v", got.CorrectedQuery, hitKeysOut(got.Items))
+		}
+		e.get("", "/api/v1/articles/search?lang=en&exact=maybe&q=pasword").problem(t, http.StatusBadRequest, "invalid_exact")
+	})
+}
+
+func hitKeysOut(hs []articleHitOut) []string {
+	out := []string{}
+	for _, h := range hs {
+		out = append(out, h.Article.Key+"/"+h.Article.Lang)
+	}
+	return out
 }

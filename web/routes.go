@@ -69,6 +69,7 @@ var routes = []route{
 	{"POST", "/api/v1/articles", false, (*Server).createArticle},
 	{"PUT", "/api/v1/articles/{id}", false, (*Server).updateArticle},
 	{"POST", "/api/v1/articles/{id}/publish", false, (*Server).publishArticle},
+	{"GET", "/api/v1/articles/{id}/votes", false, (*Server).listArticleVotes},
 	{"GET", "/api/v1/deflection", false, (*Server).deflection},
 
 	{"GET", "/api/v1/credit-requests", false, (*Server).listCreditRequests},

@@ -29,3 +29,12 @@ ORDER BY a.id DESC;
 SELECT id, key, lang, title, body, category, products, state, visibility, version, author_id, created_at,
 	updated_at, published_at, helpful_yes, helpful_no
 FROM articles WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint);
+
+-- name: article-vocabulary
+-- ts_stat counts the articles per term of the stored vectors (the same
+-- terms FTS5 indexes on SQLite) in the database, so only the terms cross
+-- the network. It takes its query as text: format's %L quotes the
+-- parameters as literals.
+SELECT word, ndoc FROM ts_stat(format(
+	'SELECT search FROM articles WHERE lang = %L AND state = %L AND visibility IN (%L, %L)',
+	$1::text, 'published', $2::text, $3::text));

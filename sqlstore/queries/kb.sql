@@ -73,7 +73,30 @@ LIMIT $10;
 
 -- name: insert-article-vote
 INSERT INTO article_votes (article_id, helpful, comment, user_id, org_id, created_at)
-VALUES ($1, $2, $3, $4, $5, $6);
+VALUES ($1, $2, $3, $4, $5, $6)
+RETURNING id;
+
+-- name: list-article-votes
+-- Newest first by id, which article_votes_article (article_id, id) reads
+-- backwards; $2 is the page cursor (0: from the newest), $3 = 1 leaves
+-- out the votes without a comment.
+SELECT id, article_id, helpful, comment, user_id, org_id, created_at
+FROM article_votes
+WHERE article_id = $1 AND (CAST($2 AS BIGINT) = 0 OR id < $2) AND ($3 = 0 OR comment <> '')
+ORDER BY id DESC
+LIMIT $4;
+
+-- name: article-vocabulary
+-- The terms of the published articles of a language ($1) with one of two
+-- visibilities ($2, $3), as rows of (terms, articles): here one row per
+-- article with all its terms and 1, which the store counts per term.
+-- postgres/queries/kb.sql counts in the database instead (ts_stat), one
+-- row per term. An fts5vocab table over article_search would be cheaper
+-- to read but counts every row of the index, drafts, archived articles
+-- and other languages included, and a correction must not propose a word
+-- only those contain.
+SELECT title_doc || ' ' || body_doc, 1 FROM articles
+WHERE lang = $1 AND state = 'published' AND visibility IN ($2, $3);
 
 -- name: count-article-vote
 UPDATE articles SET helpful_yes = helpful_yes + $2, helpful_no = helpful_no + $3 WHERE id = $1;
