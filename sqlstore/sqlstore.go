@@ -6,7 +6,6 @@
 package sqlstore
 
 import (
-	"sync/atomic"
 	"bufio"
 	"context"
 	"database/sql"
@@ -17,6 +16,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pressly/goose/v3"
