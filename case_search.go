@@ -71,6 +71,11 @@ type CaseSearchStore interface {
 	// cases per transaction, calling progress (if set) after each batch
 	// with the totals so far. It returns how many entries it indexed.
 	ReindexCases(ctx context.Context, batch int, progress func(cases, entries int)) (int, error)
+	// TidySearchIndexes readies the full-text indexes (cases' and help
+	// articles') for searching after bulk writes: SQLite merges each FTS5
+	// index into one segment, PostgreSQL refreshes the planner's
+	// statistics. Searches are right without it, only slower.
+	TidySearchIndexes(ctx context.Context) error
 }
 
 // CaseSearchDocument returns the indexed terms of a case's title and

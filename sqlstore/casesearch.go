@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"desk"
 	"desk/textsearch"
@@ -117,20 +118,16 @@ func (db *DB) SearchCases(ctx context.Context, scope desk.Scope, qs []textsearch
 	}
 	var sel string
 	if db.dialect.Name == "postgres" {
-		// The planner chooses between the GIN index and walking the ids
-		// down; both give the same rows.
-		sel = "SELECT e.id, e.case_id, e.message_id FROM case_search s" +
-			" JOIN case_search_entries e ON e.id = s.id JOIN cases c ON c.id = e.case_id" +
-			" WHERE s.tsv @@ to_tsquery('simple', " + arg(tsExpr) + ") AND s.id < " + arg(int64(0))
+		sel = " WHERE s.tsv @@ to_tsquery('simple', " + arg(tsExpr) + ") AND s.id < " + arg(int64(0)) + " AND s.id >= " + arg(int64(0))
 	} else {
 		// CROSS JOIN keeps the full-text table the outer loop, read by
 		// rowid downwards: the ORDER BY then needs no sort and the page
 		// stops the scan early.
 		sel = "SELECT e.id, e.case_id, e.message_id FROM case_search s" +
 			" CROSS JOIN case_search_entries e ON e.id = s.rowid CROSS JOIN cases c ON c.id = e.case_id" +
-			" WHERE case_search MATCH " + arg(ftsExpr) + " AND s.rowid < " + arg(int64(0))
+			" WHERE case_search MATCH " + arg(ftsExpr) + " AND s.rowid < " + arg(int64(0)) + " AND s.rowid >= " + arg(int64(0))
 	}
-	boundArg := len(args) - 1
+	boundArg, floorArg := len(args)-2, len(args)-1
 	var where []string
 	if org := scopeOrg(scope); org != 0 {
 		where = append(where, "c.org_id = "+arg(org))
@@ -164,29 +161,99 @@ func (db *DB) SearchCases(ctx context.Context, scope desk.Scope, qs []textsearch
 	if !f.To.IsZero() {
 		where = append(where, "c.created_at < "+arg(us(f.To)))
 	}
-	for _, w := range where {
-		sel += " AND " + w
-	}
-	order := " ORDER BY s.rowid DESC LIMIT "
-	if db.dialect.Name == "postgres" {
-		order = " ORDER BY s.id DESC LIMIT "
-	}
 	// Rows come an entry at a time and a case may have several matching
 	// entries, so a chunk holds more rows than the page has cases; a
 	// case whose entries fill chunks goes on into the next.
 	chunk := int64(f.Limit*4 + 16)
-	sel += order + arg(chunk)
+	filter := ""
+	for _, w := range where {
+		filter += " AND " + w
+	}
+	// wide is the statement for the windows after the first on
+	// PostgreSQL (see below); sel serves every other.
+	var wide string
+	if db.dialect.Name == "postgres" {
+		limit := arg(chunk)
+		// The first window: the planner picks between walking the ids
+		// down (a common word: the page is soon full) and the GIN index.
+		wide = sel
+		sel = "SELECT e.id, e.case_id, e.message_id FROM case_search s" +
+			" JOIN case_search_entries e ON e.id = s.id JOIN cases c ON c.id = e.case_id" +
+			sel + filter + " ORDER BY s.id DESC LIMIT " + limit
+		// The wider windows, reached only when the first held too few
+		// matches: the word is rare there, so the GIN index finds every
+		// match of the window (the materialized CTE), and each is
+		// joined to its entry and case by key (OFFSET 0 keeps the
+		// planner from making that a merge join that walks every entry
+		// from the newest down, as it otherwise did).
+		wide = "WITH s AS MATERIALIZED (SELECT s.id FROM case_search s" + wide + ")" +
+			" SELECT e.id, e.case_id, e.message_id FROM s CROSS JOIN LATERAL (" +
+			"SELECT e.id, e.case_id, e.message_id FROM case_search_entries e JOIN cases c ON c.id = e.case_id" +
+			" WHERE e.id = s.id" + filter + " OFFSET 0) e ORDER BY e.id DESC LIMIT " + limit
+	} else {
+		sel += filter + " ORDER BY s.rowid DESC LIMIT " + arg(chunk)
+	}
 
 	type found struct{ caseID, msgID int64 }
 	var hits []found
-	bound := int64(math.MaxInt64)
+	bound, floor := int64(math.MaxInt64), int64(0)
 	if f.After > 0 {
 		bound = entryID(f.After, 0)
 	}
+	if !f.From.IsZero() || !f.To.IsZero() {
+		// A date range is a range of case ids, where cases were made in
+		// order: the search then starts at the range's newest case
+		// instead of reading every newer match first and stops at its
+		// oldest. Imported cases may break the order, so the dates are
+		// still checked; the ids only narrow what is read.
+		lo, hi, ok, err := db.caseIDRange(ctx, f.From, f.To)
+		if err != nil {
+			return nil, fmt.Errorf("search cases: %w", err)
+		}
+		if !ok {
+			return nil, nil // no case was made in the range
+		}
+		if lo > 0 {
+			bound, floor = min(bound, entryID(hi+1, 0)), entryID(lo, 0)
+		}
+	}
+	// On PostgreSQL the search reads a window of the newest entries
+	// first, then windows eight times wider, the last one reaching the
+	// floor. The planner picks its way per window (walking the ids down,
+	// or the GIN index for a rare word), and a wrong guess costs at most
+	// the window: unbounded, walking down for a rare word read every
+	// entry (half a second over a million), and the GIN index for a
+	// common one read and sorted every match. FTS5 reads its index in
+	// id order and stops by itself, so SQLite needs no windows.
+	window, first := int64(0), int64(0)
+	if db.dialect.Name == "postgres" {
+		cases := int64(searchWindow)
+		if n := db.caseWindow.Load(); n > 0 {
+			cases = n
+		}
+		window = cases << entryBits
+		first = window
+		if bound == math.MaxInt64 {
+			// The first window ends at the newest case.
+			var last sql.NullInt64
+			if err := db.queryRow(ctx, db.q.Get("last-case-id")).Scan(&last); err != nil {
+				return nil, fmt.Errorf("search cases: %w", err)
+			}
+			bound = entryID(last.Int64+1, 0)
+		}
+	}
 	lastCase := int64(0)
 	for len(hits) < f.Limit {
-		args[boundArg] = bound
-		rows, err := db.query(ctx, sel, args...)
+		lo := floor
+		if window > 0 && bound-floor > window {
+			lo = bound - window
+		}
+		args[boundArg], args[floorArg] = bound, lo
+		q := sel
+		if wide != "" && window != first {
+			q = wide
+		}
+		rows, err := db.query(ctx, q, args...)
 		if err != nil {
 			return nil, fmt.Errorf("search cases: %w", err)
 		}
@@ -215,7 +282,16 @@ func (db *DB) SearchCases(ctx context.Context, scope desk.Scope, qs []textsearch
 			return nil, fmt.Errorf("search cases: %w", err)
 		}
 		if n < chunk {
-			break
+			if lo <= floor {
+				break
+			}
+			// The window is read out: on to the next, wider one.
+			bound = lo
+			if window < math.MaxInt64/8 {
+				window *= 8
+			} else {
+				window = 0 // the rest at once
+			}
 		}
 	}
 	if len(hits) == 0 {
@@ -268,6 +344,42 @@ func (db *DB) SearchCases(ctx context.Context, scope desk.Scope, qs []textsearch
 		out = append(out, hit)
 	}
 	return out, nil
+}
+
+// searchWindow is how many cases' entries the first window of a
+// search on PostgreSQL covers (see SearchCases).
+const searchWindow = 2000
+
+// SetCaseSearchWindow sets how many cases the first window of a case
+// search covers on PostgreSQL, 0 for the default. The conformance suite
+// sets windows of one case so that every search goes through them all.
+func (db *DB) SetCaseSearchWindow(cases int) { db.caseWindow.Store(int64(cases)) }
+
+// caseIDRange returns the lowest and highest id of the cases made in
+// [from, to) (a zero time leaves that side open), with ok false when
+// there are none. Reading more than maxRangeCases of them to find out
+// would cost more than it saves; it then returns lo = 0, no narrowing.
+func (db *DB) caseIDRange(ctx context.Context, from, to time.Time) (lo, hi int64, ok bool, err error) {
+	const maxRangeCases = 20000
+	f, t := int64(math.MinInt64), int64(math.MaxInt64)
+	if !from.IsZero() {
+		f = us(from)
+	}
+	if !to.IsZero() {
+		t = us(to)
+	}
+	var n int64
+	var l, h sql.NullInt64
+	if err := db.queryRow(ctx, db.q.Get("case-id-range"), f, t, maxRangeCases+1).Scan(&n, &l, &h); err != nil {
+		return 0, 0, false, err
+	}
+	switch {
+	case n == 0:
+		return 0, 0, false, nil
+	case n > maxRangeCases:
+		return 0, 0, true, nil
+	}
+	return l.Int64, h.Int64, true, nil
 }
 
 // inList returns placeholders for ids from $first on, padded to a power
@@ -462,14 +574,34 @@ func (db *DB) ReindexCases(ctx context.Context, batch int, progress func(cases, 
 	if err := <-readErr; err != nil {
 		return entries, fmt.Errorf("reindex cases: %w", err)
 	}
-	// The index was replaced wholesale; PostgreSQL plans its searches by
-	// statistics that autovacuum would otherwise refresh only later.
-	if db.dialect.Name == "postgres" {
-		if _, err := db.read.ExecContext(ctx, db.q.Get("analyze-search")); err != nil {
-			return entries, fmt.Errorf("reindex cases: analyze: %w", err)
-		}
+	// The index was replaced wholesale, in many small segments (SQLite)
+	// or with statistics that autovacuum would refresh only later
+	// (PostgreSQL).
+	if err := db.tidyIndex(ctx, "tidy-case-index"); err != nil {
+		return entries, fmt.Errorf("reindex cases: %w", err)
 	}
 	return entries, nil
+}
+
+// TidySearchIndexes readies both full-text indexes after bulk writes;
+// see desk.CaseSearchStore.
+func (db *DB) TidySearchIndexes(ctx context.Context) error {
+	for _, q := range []string{"tidy-case-index", "tidy-article-index"} {
+		if err := db.tidyIndex(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (db *DB) tidyIndex(ctx context.Context, name string) error {
+	if err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
+		_, err := tx.ExecContext(ctx, db.q.Get(name))
+		return err
+	}); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
 }
 
 // readReindexBatch reads the next n cases after id after (or, with n

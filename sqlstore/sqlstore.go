@@ -16,6 +16,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -123,6 +124,8 @@ type DB struct {
 	// Statements are prepared once per connection and kept: parsing SQL
 	// costs more than running it for the small queries a request makes.
 	rstmts, wstmts *stmtCache
+	// caseWindow overrides searchWindow when set (SetCaseSearchWindow).
+	caseWindow atomic.Int64
 }
 
 var _ desk.Store = (*DB)(nil)

@@ -147,6 +147,26 @@ func titles(cs ...*searchCase) []string {
 
 func testCaseSearch(t *testing.T, f *fixture) {
 	cs := searchFixture(t, f)
+	// The searches are run once as they come and, on a store that reads
+	// its index in windows of cases (PostgreSQL), again with windows of
+	// one case, so that every search crosses them all.
+	searches := func(t *testing.T) {
+		searchTable(t, f, cs)
+		searchDefinition(t, f, cs)
+	}
+	searches(t)
+	if w, ok := f.s.(interface{ SetCaseSearchWindow(int) }); ok {
+		t.Run("windows of one case", func(t *testing.T) {
+			w.SetCaseSearchWindow(1)
+			defer w.SetCaseSearchWindow(0)
+			searches(t)
+		})
+	}
+	testCaseSearchRest(t, f, cs)
+	testCaseSearchPages(t, f, cs)
+}
+
+func searchTable(t *testing.T, f *fixture, cs []*searchCase) {
 	nlPass, mail, svPass, dePass, drive, nbPass, cal := cs[0], cs[1], cs[2], cs[3], cs[4], cs[5], cs[6]
 	none := desk.CaseSearch{}
 	for _, tt := range []struct {
@@ -181,6 +201,8 @@ func testCaseSearch(t *testing.T, f *fixture) {
 		{"customer asking for another org", scope(f.org1), "en", "mail", desk.CaseSearch{OrgID: f.org2.ID}, nil},
 		{"from", staff, "en", "files", desk.CaseSearch{From: base.Add(24 * time.Hour)}, titles(drive)},
 		{"to", staff, "en", "files", desk.CaseSearch{To: base.Add(24 * time.Hour)}, nil},
+		{"from and to", staff, "en", "mail", desk.CaseSearch{From: base.Add(-time.Hour), To: base.Add(time.Hour)}, titles(cal, dePass, mail)},
+		{"no case in the dates", staff, "en", "mail", desk.CaseSearch{From: base.Add(-48 * time.Hour), To: base.Add(-24 * time.Hour)}, nil},
 		{"no scope sees nothing", desk.Scope{}, "en", "mail", none, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -190,6 +212,11 @@ func testCaseSearch(t *testing.T, f *fixture) {
 		})
 	}
 
+}
+
+func testCaseSearchRest(t *testing.T, f *fixture, cs []*searchCase) {
+	mail, cal := cs[1], cs[6]
+	none := desk.CaseSearch{}
 	t.Run("best entry", func(t *testing.T) {
 		// Staff see the internal note as the newest matching entry; the
 		// customer the case's own text.
@@ -210,6 +237,10 @@ func testCaseSearch(t *testing.T, f *fixture) {
 		}
 	})
 
+}
+
+func searchDefinition(t *testing.T, f *fixture, cs []*searchCase) {
+	none := desk.CaseSearch{}
 	t.Run("same as the query definition", func(t *testing.T) {
 		// What every engine must return: the cases with an entry whose
 		// terms satisfy the query (textsearch.Query.Matches), newest first.
@@ -242,26 +273,39 @@ func testCaseSearch(t *testing.T, f *fixture) {
 		}
 	})
 
+}
+
+func testCaseSearchPages(t *testing.T, f *fixture, cs []*searchCase) {
+	mail := cs[1]
+	none := desk.CaseSearch{}
 	t.Run("pages", func(t *testing.T) {
 		var want []string
 		for i := range 7 {
 			c := f.create(t, f.org1, f.admin1, "Printer queue stuck "+strings.Repeat("x", i+1))
 			want = append([]string{c.Title}, want...)
 		}
-		var got []string
-		after := int64(0)
-		for range 10 {
-			hits := searchHits(t, f, scope(f.org1), "en", "printer", desk.CaseSearch{Limit: 3, After: after})
-			for _, h := range hits {
-				got = append(got, h.Case.Title)
+		pages := func(t *testing.T) {
+			var got []string
+			after := int64(0)
+			for range 10 {
+				hits := searchHits(t, f, scope(f.org1), "en", "printer", desk.CaseSearch{Limit: 3, After: after})
+				for _, h := range hits {
+					got = append(got, h.Case.Title)
+				}
+				if len(hits) < 3 {
+					break
+				}
+				after = hits[len(hits)-1].Case.ID
 			}
-			if len(hits) < 3 {
-				break
+			if !slices.Equal(got, want) {
+				t.Fatalf("pages = %q, want %q", got, want)
 			}
-			after = hits[len(hits)-1].Case.ID
 		}
-		if !slices.Equal(got, want) {
-			t.Fatalf("pages = %q, want %q", got, want)
+		pages(t)
+		if w, ok := f.s.(interface{ SetCaseSearchWindow(int) }); ok {
+			w.SetCaseSearchWindow(1)
+			defer w.SetCaseSearchWindow(0)
+			pages(t)
 		}
 	})
 

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"encoding/base64"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -198,6 +199,9 @@ type queueData struct {
 	// The filter form's choices, each with its count in the current view.
 	Severities, Statuses, Languages, Products, Teams []option
 	Rows                                             []queueRow
+	// RowsHTML and the *HTML choices are the rows and the choices
+	// rendered (markup.go).
+	RowsHTML, SeverityHTML, StatusHTML, LanguageHTML, ProductHTML, TeamHTML template.HTML
 	// Total is the number of cases the view and filters select.
 	Total int64
 	// NextURL leads to the next page, FirstURL back to the first; empty
@@ -321,6 +325,10 @@ func (s *Server) queues(w http.ResponseWriter, r *http.Request, p *Page) error {
 	if d.Rows, err = s.queueRows(ctx, p.L, page.Items, now); err != nil {
 		return err
 	}
+	d.RowsHTML = queueRowsHTML(p.L, d.Rows)
+	d.SeverityHTML, d.StatusHTML = optionsHTML(p.L, d.Severities, false), optionsHTML(p.L, d.Statuses, false)
+	d.LanguageHTML, d.ProductHTML = optionsHTML(p.L, d.Languages, true), optionsHTML(p.L, d.Products, false)
+	d.TeamHTML = optionsHTML(p.L, d.Teams, false)
 	p.Title, p.Data = "console.queues.title", d
 	return s.render(w, r, http.StatusOK, "console", p)
 }

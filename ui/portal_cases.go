@@ -3,6 +3,7 @@ package ui
 import (
 	"encoding/base64"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -21,7 +22,9 @@ const statusActive = "active"
 
 // inboxData is what the support inbox shows.
 type inboxData struct {
-	Rows     []portalCaseRow
+	Rows []portalCaseRow
+	// RowsHTML is the rows rendered (markup.go).
+	RowsHTML template.HTML
 	Statuses []portalChoice
 	Products []portalChoice
 	Levels   []portalChoice
@@ -128,6 +131,7 @@ func (s *Server) portalInbox(w http.ResponseWriter, r *http.Request, p *Page) er
 		}
 	}
 	d.Rows = s.portalCaseRows(r, p, page.Items, names)
+	d.RowsHTML = inboxRowsHTML(p.L, d.Rows)
 	if page.Next != nil {
 		next := url.Values{}
 		for k, v := range kept {

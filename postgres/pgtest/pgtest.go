@@ -21,6 +21,11 @@ import (
 // when it is not, they are skipped.
 const TestEnv = "SUPPORTDESK_TEST_POSTGRES"
 
+// KeepEnv names a variable that, when set, keeps each test's schema
+// instead of dropping it, so that a benchmark's data can be looked into
+// with psql afterwards (EXPLAIN of the queries it ran, say).
+const KeepEnv = "SUPPORTDESK_TEST_POSTGRES_KEEP"
+
 // Open returns a migrated store in a new, empty schema of the test
 // server, dropped when the test ends. It skips the test when TestEnv is
 // not set.
@@ -48,6 +53,11 @@ func Open(t testing.TB) *postgres.DB {
 	}
 	t.Cleanup(func() {
 		db.Close()
+		if os.Getenv(KeepEnv) != "" {
+			// Someone looking into a benchmark's plans keeps its data.
+			t.Logf("kept schema %s (%s is set)", schema, KeepEnv)
+			return
+		}
 		if a, err := sql.Open("pgx", dsn); err == nil {
 			a.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
 			a.Close()

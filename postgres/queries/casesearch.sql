@@ -15,7 +15,10 @@ DELETE FROM case_search WHERE id >= $1 AND id < $2;
 -- batch that no change adds to meanwhile.
 SELECT id FROM cases WHERE id >= $1 AND id <= $2 FOR UPDATE;
 
--- name: analyze-search
--- Fresh statistics let the planner tell common words (walk the newest
--- entries down) from rare ones (the GIN index) instead of guessing.
-ANALYZE case_search, case_search_entries;
+-- name: tidy-case-index
+-- Fresh statistics after bulk writes let the planner tell common words
+-- from rare ones instead of guessing.
+ANALYZE case_search, case_search_entries, cases;
+
+-- name: tidy-article-index
+ANALYZE articles;

@@ -45,3 +45,22 @@ SELECT id, org_id, language, title, description FROM cases WHERE id > $1 ORDER B
 SELECT id, case_id, kind, body FROM messages
 WHERE case_id >= $1 AND case_id <= $2 AND kind <> 'event'
 ORDER BY case_id, id;
+
+-- name: case-id-range
+-- The ids of the cases made in [$1, $2), for a search by date: their
+-- count (up to $3, which bounds the read), the lowest and the highest.
+SELECT count(*), min(id), max(id) FROM (
+	SELECT id FROM cases WHERE created_at >= $1 AND created_at < $2 LIMIT $3
+) r;
+
+-- name: last-case-id
+SELECT max(id) FROM cases;
+
+-- name: tidy-case-index
+-- After bulk writes (a reindex): FTS5 merges the index's segments into
+-- one, which a search then reads instead of seeking in each (PostgreSQL
+-- analyzes instead; postgres/queries).
+INSERT INTO case_search (case_search) VALUES ('optimize');
+
+-- name: tidy-article-index
+INSERT INTO article_search (article_search) VALUES ('optimize');
