@@ -156,3 +156,72 @@ func inboxRowsHTML(l *locale.Locale, rows []portalCaseRow) template.HTML {
 	}
 	return m.html()
 }
+
+// navLinks renders the links of the main navigation for the signed-in
+// user of p, the current section marked for assistive technology. Every
+// page has them, so they are written here rather than by a dozen
+// template conditions (see markup).
+func navLinks(p *Page) template.HTML {
+	under := func(prefix string) bool {
+		if prefix == "/" {
+			return p.Path == "/"
+		}
+		return p.Path == prefix || strings.HasPrefix(p.Path, prefix+"/")
+	}
+	var m markup
+	link := func(href, label string, current bool, badge string) {
+		m.raw("\n      <li><a href=\"")
+		m.text(href)
+		m.raw("\"")
+		if current {
+			m.raw(" aria-current=\"page\"")
+		}
+		m.raw(">")
+		m.text(label)
+		if badge != "" {
+			m.raw(" <span class=\"count\">")
+			m.text(badge)
+			m.raw("</span>")
+		}
+		m.raw("</a></li>")
+	}
+	u, l := p.User, p.L
+	if u == nil {
+		return ""
+	}
+	if u.IsStaff() {
+		// The queues are the console's home: current on /console itself
+		// and on the pages under it that have no link of their own.
+		sections := []string{"/console/search", "/console/mail", "/console/incidents", "/console/credits", "/console/articles", "/console/deflection"}
+		queues := under("/console")
+		for _, s := range sections {
+			queues = queues && !under(s)
+		}
+		link("/console", l.T("nav.queues"), queues, "")
+		link("/console/search", l.T("search.nav"), under("/console/search"), "")
+		held := ""
+		if p.MailHeld != "" {
+			held = l.T("nav.mail_held", "count", p.MailHeld)
+		}
+		link("/console/mail", l.T("nav.mail"), under("/console/mail"), held)
+		link("/console/incidents", l.T("console.nav.incidents"), under("/console/incidents"), "")
+		if u.IsSupervisor() {
+			link("/console/credits", l.T("credit.nav"), under("/console/credits"), "")
+		}
+		link("/console/articles", l.T("kb.nav.articles"), under("/console/articles"), "")
+		if u.IsSupervisor() {
+			link("/console/deflection", l.T("kb.nav.deflection"), under("/console/deflection"), "")
+		}
+		return m.html()
+	}
+	link("/", l.T("nav.home"), under("/"), "")
+	if u.HasSupportPrivilege() {
+		link("/cases", l.T("nav.support_inbox"), under("/cases"), "")
+	}
+	link("/help", l.T("portal.home.help_centre"), under("/help"), "")
+	link("/phone", l.T("nav.phone_support"), under("/phone"), "")
+	if u.HasSupportPrivilege() {
+		link("/settings/webhooks", l.T("webhook.nav"), under("/settings/webhooks"), "")
+	}
+	return m.html()
+}

@@ -116,3 +116,50 @@ func TestOptionsHTMLMatchesTemplate(t *testing.T) {
 		t.Errorf("options differ:\n got: %s\nwant: %s", squash(got), squash(want.String()))
 	}
 }
+
+// oldNav is the navigation as the layout template made it.
+var oldNav = template.Must(template.New("n").Funcs(template.FuncMap{"current": func(p *Page, prefix string) bool {
+	if prefix == "/" {
+		return p.Path == "/"
+	}
+	return p.Path == prefix || strings.HasPrefix(p.Path, prefix+"/")
+}}).Parse(`
+    {{- if .User.IsStaff}}
+      <li><a href="/console" {{if and (current . "/console") (not (current . "/console/mail")) (not (current . "/console/incidents")) (not (current . "/console/credits")) (not (current . "/console/articles")) (not (current . "/console/deflection")) (not (current . "/console/search"))}}aria-current="page"{{end}}>{{.L.T "nav.queues"}}</a></li>
+      <li><a href="/console/search" {{if current . "/console/search"}}aria-current="page"{{end}}>{{.L.T "search.nav"}}</a></li>
+      <li><a href="/console/mail" {{if current . "/console/mail"}}aria-current="page"{{end}}>{{.L.T "nav.mail"}}{{if .MailHeld}} <span class="count">{{.L.T "nav.mail_held" "count" .MailHeld}}</span>{{end}}</a></li>
+      <li><a href="/console/incidents" {{if current . "/console/incidents"}}aria-current="page"{{end}}>{{.L.T "console.nav.incidents"}}</a></li>
+      {{if .User.IsSupervisor}}<li><a href="/console/credits" {{if current . "/console/credits"}}aria-current="page"{{end}}>{{.L.T "credit.nav"}}</a></li>{{end}}
+      <li><a href="/console/articles" {{if current . "/console/articles"}}aria-current="page"{{end}}>{{.L.T "kb.nav.articles"}}</a></li>
+      {{if .User.IsSupervisor}}<li><a href="/console/deflection" {{if current . "/console/deflection"}}aria-current="page"{{end}}>{{.L.T "kb.nav.deflection"}}</a></li>{{end}}
+    {{- else}}
+      <li><a href="/" {{if current . "/"}}aria-current="page"{{end}}>{{.L.T "nav.home"}}</a></li>
+      {{if .User.HasSupportPrivilege}}<li><a href="/cases" {{if current . "/cases"}}aria-current="page"{{end}}>{{.L.T "nav.support_inbox"}}</a></li>{{end}}
+      <li><a href="/help" {{if current . "/help"}}aria-current="page"{{end}}>{{.L.T "portal.home.help_centre"}}</a></li>
+      <li><a href="/phone" {{if current . "/phone"}}aria-current="page"{{end}}>{{.L.T "nav.phone_support"}}</a></li>
+      {{if .User.HasSupportPrivilege}}<li><a href="/settings/webhooks" {{if current . "/settings/webhooks"}}aria-current="page"{{end}}>{{.L.T "webhook.nav"}}</a></li>{{end}}
+    {{- end}}`))
+
+func TestNavLinksMatchTemplate(t *testing.T) {
+	users := []*desk.User{
+		{Role: desk.RoleAgent}, {Role: desk.RoleSupervisor}, {Role: desk.RoleSupportAdmin}, {Role: desk.RoleUser},
+	}
+	paths := []string{"/", "/console", "/console/cases/7", "/console/mail/in/3", "/console/search", "/console/credits", "/console/deflection",
+		"/console/articles/4", "/console/incidents", "/cases", "/cases/9", "/help/x", "/phone", "/settings/webhooks/2", "/consolex"}
+	for _, u := range users {
+		for _, path := range paths {
+			for _, held := range []string{"", "3"} {
+				p := &Page{User: u, L: locale.For("nb", time.UTC), Path: path, MailHeld: held}
+				var want strings.Builder
+				if err := oldNav.Execute(&want, p); err != nil {
+					t.Fatal(err)
+				}
+				// The template left a space where a link is not current.
+				w := strings.ReplaceAll(squash(want.String()), `" >`, `">`)
+				if got := squash(string(navLinks(p))); got != w {
+					t.Errorf("%s at %s: navigation differs:\n got: %s\nwant: %s", u.Role, path, got, w)
+				}
+			}
+		}
+	}
+}

@@ -34,12 +34,7 @@ var funcs = template.FuncMap{
 	"langName": locale.Name,
 	"contains": slices.Contains[[]string],
 	"query":    url.QueryEscape,
-	"current": func(p *Page, prefix string) bool {
-		if prefix == "/" {
-			return p.Path == "/"
-		}
-		return p.Path == prefix || strings.HasPrefix(p.Path, prefix+"/")
-	},
+	"navLinks": navLinks,
 }
 
 // parsePages parses each page template in templates/ together with the
