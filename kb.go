@@ -874,8 +874,19 @@ func newRanker(q textsearch.Query) *ranker {
 }
 
 func (r *ranker) count(doc []byte, tf *[textsearch.MaxQueryTerms]float64) int {
+	// A document is terms joined by single spaces (textsearch.Document),
+	// so it is split on spaces alone, faster than by Unicode white space.
 	n := 0
-	for d := range bytes.FieldsSeq(doc) {
+	for len(doc) > 0 {
+		d := doc
+		if i := bytes.IndexByte(doc, ' '); i >= 0 {
+			d, doc = doc[:i], doc[i+1:]
+		} else {
+			doc = nil
+		}
+		if len(d) == 0 {
+			continue
+		}
 		n++
 		for i, t := range r.terms {
 			if bytes.Equal(d, t) || (r.prefix[i] && bytes.HasPrefix(d, t)) {

@@ -20,20 +20,31 @@ type Fragment struct {
 // returns the start of the text.
 func Snippet(q Query, text string, maxRunes int) []Fragment {
 	type span struct{ start, end int }
-	var words []span
-	var matches []bool
+	words := make([]span, 0, 64)
+	matches := make([]bool, 0, 64)
 	first := -1
 	start := -1
 	// Without a term to look for, no word need be stemmed.
 	search := q.Included() > 0
+	// A word's term starts with the word's first letter folded (the
+	// stemmers only change endings, and drop accents as Fold does), so a
+	// word whose folded first letter begins no term of the query cannot
+	// match and is not stemmed: stemming every word up to the first match
+	// was most of a snippet's cost.
+	var firsts [256]bool
+	for _, t := range q.Terms {
+		if !t.Exclude && t.Text != "" {
+			firsts[t.Text[0]] = true
+		}
+	}
 	check := func(end int) {
 		if start < 0 {
 			return
 		}
 		m := false
-		if w := strings.ToLower(text[start:end]); search && utf8.RuneCountInString(w) <= maxWordLen && !IsStopword(w) {
-			term := Stem(q.Lang, w)
-			folded := Fold(w)
+		if folded := Fold(text[start:end]); search && folded != "" && firsts[folded[0]] &&
+			utf8.RuneCountInString(folded) <= maxWordLen && !stopwords[folded] {
+			term := Stem(q.Lang, strings.ToLower(text[start:end]))
 			for _, t := range q.Terms {
 				if t.Exclude {
 					continue
