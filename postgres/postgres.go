@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	"github.com/pressly/goose/v3"
@@ -60,7 +61,8 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, err
 	}
 	db := &DB{conn: conn, dsn: dsn}
-	db.DB = sqlstore.New(conn, conn, txWriter{conn}, q, sqlstore.Dialect{Name: "postgres", IsUnique: isUnique}, conn.Close)
+	db.DB = sqlstore.New(conn, conn, txWriter{conn}, q, sqlstore.Dialect{Name: "postgres", IsUnique: isUnique,
+		PlanEachTime: []any{pgx.QueryExecModeExec}}, conn.Close)
 	return db, nil
 }
 

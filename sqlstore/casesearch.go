@@ -116,9 +116,17 @@ func (db *DB) SearchCases(ctx context.Context, scope desk.Scope, qs []textsearch
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
 	}
-	var sel string
+	var sel, walk string
 	if db.dialect.Name == "postgres" {
-		sel = " WHERE s.tsv @@ to_tsquery('simple', " + arg(tsExpr) + ") AND s.id < " + arg(int64(0)) + " AND s.id >= " + arg(int64(0))
+		tsq := "to_tsquery('simple', " + arg(tsExpr) + ")"
+		bounds := " AND s.id < " + arg(int64(0)) + " AND s.id >= " + arg(int64(0))
+		sel = " WHERE s.tsv @@ " + tsq + bounds
+		// The first window is walked down by id: ts_match_vq is what @@
+		// calls, but as a function it cannot use the GIN index, whose
+		// reading of the posting lists of two or three common words
+		// (20 ms) cost more than walking the window (4 ms), and the
+		// planner chose it for them.
+		walk = " WHERE ts_match_vq(s.tsv, " + tsq + ")" + bounds
 	} else {
 		// CROSS JOIN keeps the full-text table the outer loop, read by
 		// rowid downwards: the ORDER BY then needs no sort and the page
@@ -182,20 +190,25 @@ func (db *DB) SearchCases(ctx context.Context, scope desk.Scope, qs []textsearch
 	case bare && db.dialect.Name == "postgres":
 		limit := arg(chunk)
 		wide = sel
-		sel = "SELECT s.id, s.id >> " + strconv.Itoa(entryBits) + ", NULL FROM case_search s" + sel + " ORDER BY s.id DESC LIMIT " + limit
+		sel = "SELECT s.id, s.id >> " + strconv.Itoa(entryBits) + ", NULL FROM case_search s" + walk + " ORDER BY s.id DESC LIMIT " + limit
 		wide = "WITH s AS MATERIALIZED (SELECT s.id FROM case_search s" + wide + ")" +
 			" SELECT id, id >> " + strconv.Itoa(entryBits) + ", NULL FROM s ORDER BY id DESC LIMIT " + limit
 	case bare:
 		sel = "SELECT s.rowid, s.rowid >> " + strconv.Itoa(entryBits) + ", NULL FROM case_search s" +
 			sel[strings.Index(sel, " WHERE "):] + " ORDER BY s.rowid DESC LIMIT " + arg(chunk)
+	case db.dialect.Name == "postgres" && org != 0:
+		// Within one organisation, whose term makes the query rare
+		// enough for the GIN index: one statement, no windows (below).
+		sel = "SELECT e.id, e.case_id, e.message_id FROM case_search s" +
+			" JOIN case_search_entries e ON e.id = s.id JOIN cases c ON c.id = e.case_id" +
+			sel + filter + " ORDER BY s.id DESC LIMIT " + arg(chunk)
 	case db.dialect.Name == "postgres":
 		limit := arg(chunk)
-		// The first window: the planner picks between walking the ids
-		// down (a common word: the page is soon full) and the GIN index.
+		// The first window, walked down by id.
 		wide = sel
 		sel = "SELECT e.id, e.case_id, e.message_id FROM case_search s" +
 			" JOIN case_search_entries e ON e.id = s.id JOIN cases c ON c.id = e.case_id" +
-			sel + filter + " ORDER BY s.id DESC LIMIT " + limit
+			walk + filter + " ORDER BY s.id DESC LIMIT " + limit
 		// The wider windows, reached only when the first held too few
 		// matches: the word is rare there, so the GIN index finds every
 		// match of the window (the materialized CTE), and each is
@@ -233,16 +246,20 @@ func (db *DB) SearchCases(ctx context.Context, scope desk.Scope, qs []textsearch
 			bound, floor = min(bound, entryID(hi+1, 0)), entryID(lo, 0)
 		}
 	}
-	// On PostgreSQL the search reads a window of the newest entries
-	// first, then windows eight times wider, the last one reaching the
-	// floor. The planner picks its way per window (walking the ids down,
-	// or the GIN index for a rare word), and a wrong guess costs at most
-	// the window: unbounded, walking down for a rare word read every
-	// entry (half a second over a million), and the GIN index for a
-	// common one read and sorted every match. FTS5 reads its index in
-	// id order and stops by itself, so SQLite needs no windows.
+	// On PostgreSQL the search walks the entries of the newest cases
+	// down by id first (a page of common words is found there), then
+	// asks the GIN index for windows eight times wider each, the last one
+	// reaching the floor (a rare word: few matches to read). Each way is
+	// bounded by its window; left to itself the planner walked every
+	// entry for a rare word (half a second over a million) or read and
+	// sorted every match of common ones. FTS5 reads its index in id
+	// order and stops by itself, so SQLite needs no windows.
 	window, first := int64(0), int64(0)
-	if db.dialect.Name == "postgres" {
+	// A search within one organisation asks for its term (orgTerm),
+	// which is rare enough for the GIN index to find every match at once:
+	// windows would only read the common words' posting lists again for
+	// each.
+	if db.dialect.Name == "postgres" && org == 0 {
 		cases := int64(searchWindow)
 		if n := db.caseWindow.Load(); n > 0 {
 			cases = n
@@ -269,7 +286,15 @@ func (db *DB) SearchCases(ctx context.Context, scope desk.Scope, qs []textsearch
 		if wide != "" && window != first {
 			q = wide
 		}
-		rows, err := db.query(ctx, q, args...)
+		// Planned each time: a plan cached for one window and word (walk
+		// the ids down) read the whole table for another.
+		var rows *sql.Rows
+		var err error
+		if len(db.dialect.PlanEachTime) > 0 {
+			rows, err = db.read.QueryContext(ctx, q, append(slices.Clip(db.dialect.PlanEachTime), args...)...)
+		} else {
+			rows, err = db.query(ctx, q, args...)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("search cases: %w", err)
 		}
@@ -394,7 +419,7 @@ func (db *DB) SearchCases(ctx context.Context, scope desk.Scope, qs []textsearch
 
 // searchWindow is how many cases' entries the first window of a
 // search on PostgreSQL covers (see SearchCases).
-const searchWindow = 2000
+const searchWindow = 1000
 
 // SetCaseSearchWindow sets how many cases the first window of a case
 // search covers on PostgreSQL, 0 for the default. The conformance suite
@@ -406,7 +431,7 @@ func (db *DB) SetCaseSearchWindow(cases int) { db.caseWindow.Store(int64(cases))
 // there are none. Reading more than maxRangeCases of them to find out
 // would cost more than it saves; it then returns lo = 0, no narrowing.
 func (db *DB) caseIDRange(ctx context.Context, from, to time.Time) (lo, hi int64, ok bool, err error) {
-	const maxRangeCases = 5000
+	const maxRangeCases = 50000
 	f, t := int64(math.MinInt64), int64(math.MaxInt64)
 	if !from.IsZero() {
 		f = us(from)
@@ -641,6 +666,13 @@ func (db *DB) TidySearchIndexes(ctx context.Context) error {
 }
 
 func (db *DB) tidyIndex(ctx context.Context, name string) error {
+	if db.dialect.Name == "postgres" {
+		// VACUUM runs outside a transaction.
+		if _, err := db.read.ExecContext(ctx, db.q.Get(name)); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		return nil
+	}
 	if err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx, db.q.Get(name))
 		return err

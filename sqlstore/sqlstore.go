@@ -112,6 +112,12 @@ type Dialect struct {
 	// prepared statements per connection by itself; modernc.org/sqlite
 	// does not.
 	PrepareStatements bool
+	// PlanEachTime, put before a query's arguments, makes the driver have
+	// the query planned with their values every time instead of by a
+	// cached generic plan: for the case search, whose best plan depends
+	// on how common its words are and how wide its id window is (pgx:
+	// QueryExecModeExec, an unnamed statement).
+	PlanEachTime []any
 }
 
 // DB is a desk.Store on database/sql.

@@ -94,3 +94,46 @@ func withSearchPath(dsn, schema string) string {
 	}
 	return fmt.Sprintf("%s search_path=%s", dsn, schema)
 }
+
+// OpenKept returns a migrated store in the named schema of the test
+// server, which is kept after the test: for benchmark fixtures that take
+// minutes to build. ready reports whether a complete fixture is there
+// (MarkReady was called on it); if not, the schema is emptied first.
+func OpenKept(t testing.TB, schema string) (db *postgres.DB, ready bool) {
+	t.Helper()
+	dsn := DSN(t)
+	ctx := context.Background()
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	var n int
+	if err := admin.QueryRowContext(ctx, "SELECT count(*) FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'fixture_ready'", schema).Scan(&n); err != nil {
+		t.Fatalf("%s is set but the server cannot be used: %v", TestEnv, err)
+	}
+	if ready = n > 0; !ready {
+		if _, err := admin.ExecContext(ctx, "DROP SCHEMA IF EXISTS "+schema+" CASCADE"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if db, err = postgres.Open(ctx, withSearchPath(dsn, schema)); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return db, ready
+}
+
+// MarkReady records that the fixture in db's schema is complete.
+func MarkReady(t testing.TB, db *postgres.DB) {
+	t.Helper()
+	if _, err := db.ReadDB().ExecContext(context.Background(), "CREATE TABLE fixture_ready (at TIMESTAMPTZ DEFAULT now())"); err != nil {
+		t.Fatal(err)
+	}
+}
