@@ -1,5 +1,6 @@
 // Package help holds the help centre's articles for the administrators of
-// customer organisations and searches them.
+// customer organisations, which the demo loads into the knowledge base
+// (where package textsearch and the stores search them).
 //
 // The articles are embedded Markdown files written for this product, one
 // per article and language under articles/<key>/<lang>.md, in every
@@ -29,13 +30,12 @@
 // package from loading, which its tests report. All lists the articles by
 // category, in the order of Categories, then by key.
 //
-// Search matches words, not strings: both the query and the articles are
-// folded to lower case without diacritics ("Passwörter" matches
-// "passworter"), split into words, stripped of common words ("the", "het",
-// "und", "och", "og") and of common inflection endings, so that "licences"
-// finds "licence" and "wachtwoorden" finds "wachtwoord". Words, the same
-// folding, is exported because other parts of the desk compare free text
-// the same way, such as the titles of related cases.
+// Words compares free text where its language is not known, such as the
+// titles of related cases: both sides are folded to lower case without
+// diacritics ("Passwörter" matches "passworter"), split into words,
+// stripped of the common words of every supported language ("the", "het",
+// "und", "och", "og") and of common inflection endings, so that
+// "licences" meets "licence" and "wachtwoorden" meets "wachtwoord".
 //
 // Article bodies are Markdown without HTML: paragraphs separated by blank
 // lines, lines starting "- " forming a bulleted list and lines starting
