@@ -132,6 +132,10 @@ type DB struct {
 	rstmts, wstmts *stmtCache
 	// caseWindow overrides searchWindow when set (SetCaseSearchWindow).
 	caseWindow atomic.Int64
+	// caseWay forces the way of case searches (SetCaseSearchWay).
+	caseWay atomic.Int32
+	// stats are the case search index's term statistics (PostgreSQL).
+	stats termStatsCache
 }
 
 var _ desk.Store = (*DB)(nil)

@@ -162,6 +162,24 @@ func testCaseSearch(t *testing.T, f *fixture) {
 			searches(t)
 		})
 	}
+	// A store that picks its way by how common the words are (PostgreSQL)
+	// must give the same answers each way.
+	if w, ok := f.s.(interface{ SetCaseSearchWay(string) }); ok {
+		for _, way := range []string{"gin", "walk"} {
+			t.Run("way "+way, func(t *testing.T) {
+				w.SetCaseSearchWay(way)
+				defer w.SetCaseSearchWay("")
+				searches(t)
+			})
+		}
+		t.Run("way walk, windows of one case", func(t *testing.T) {
+			w.SetCaseSearchWay("walk")
+			defer w.SetCaseSearchWay("")
+			w.(interface{ SetCaseSearchWindow(int) }).SetCaseSearchWindow(1)
+			defer w.(interface{ SetCaseSearchWindow(int) }).SetCaseSearchWindow(0)
+			searches(t)
+		})
+	}
 	testCaseSearchRest(t, f, cs)
 	testCaseSearchPages(t, f, cs)
 }
@@ -302,6 +320,13 @@ func testCaseSearchPages(t *testing.T, f *fixture, cs []*searchCase) {
 			}
 		}
 		pages(t)
+		if w, ok := f.s.(interface{ SetCaseSearchWay(string) }); ok {
+			for _, way := range []string{"gin", "walk"} {
+				w.SetCaseSearchWay(way)
+				pages(t)
+			}
+			w.SetCaseSearchWay("")
+		}
 		if w, ok := f.s.(interface{ SetCaseSearchWindow(int) }); ok {
 			w.SetCaseSearchWindow(1)
 			defer w.SetCaseSearchWindow(0)

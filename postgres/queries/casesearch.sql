@@ -23,3 +23,16 @@ VACUUM (ANALYZE) case_search, case_search_entries, cases;
 
 -- name: tidy-article-index
 VACUUM (ANALYZE) articles;
+
+-- name: case-search-rows
+SELECT reltuples::float8 FROM pg_class WHERE oid = 'case_search'::regclass;
+
+-- name: case-search-term-stats
+-- The most common terms of the index and the share of entries each is
+-- in. most_common_elem_freqs has three more values than there are
+-- elements (the least and greatest frequency, and the share of empty
+-- vectors); unnest pairs them with no term, and they are left out.
+SELECT e.term, e.freq FROM pg_stats s,
+	unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(term, freq)
+WHERE s.schemaname = current_schema() AND s.tablename = 'case_search' AND s.attname = 'tsv'
+	AND e.term IS NOT NULL;
