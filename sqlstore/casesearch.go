@@ -286,10 +286,11 @@ func (db *DB) SearchCases(ctx context.Context, scope desk.Scope, qs []textsearch
 			bound, floor = min(bound, entryID(hi+1, 0)), entryID(lo, 0)
 		}
 	}
-	// On PostgreSQL the search walks the entries of the newest cases
-	// down by id first (a page of common words is found there), then
-	// asks the GIN index for windows eight times wider each, the last one
-	// reaching the floor (a rare word: few matches to read). Each way is
+	// Common words across all organisations on PostgreSQL: the search
+	// walks the entries of the newest cases down by id first (a page is
+	// usually found there), then asks the GIN index for windows eight
+	// times wider each, the last one reaching the floor (the words are
+	// rare in older cases, or the filters leave few). Each read is
 	// bounded by its window; left to itself the planner walked every
 	// entry for a rare word (half a second over a million) or read and
 	// sorted every match of common ones. FTS5 reads its index in id
