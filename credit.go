@@ -2,9 +2,11 @@ package desk
 
 import (
 	"context"
+	"desk/locale"
 	"fmt"
 	mrand "math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -393,14 +395,16 @@ func (s *Service) decideCredit(ctx context.Context, actor *User, id int64, state
 		return nil, Errorf(EREFUSED, "credit_decided", "credit request %d was %s already", cr.ID, cr.State)
 	}
 	amount := FormatCents(cr.Amount, cr.Currency)
-	body := fmt.Sprintf("Your request for a service credit of %s for incident #%d is approved. "+
-		"It will be deducted from your next invoice.", amount, cr.IncidentID)
 	event := "service credit approved: " + amount
 	if state == CreditDeclined {
-		body = fmt.Sprintf("Your request for a service credit of %s for incident #%d is declined: %s", amount, cr.IncidentID, reason)
 		event = "service credit declined: " + amount
 	}
 	_, err = s.changeCaseWith(ctx, actor, cr.CaseID, "credit."+strings.TrimSuffix(string(state), "d"), func(c *Case, now time.Time, ch *CaseChange) (any, error) {
+		// The answer is the customer's to read: in the case's language.
+		body := caseText(c.Language, "credit.case.approved_reply", "amount", amount, "incident", strconv.FormatInt(cr.IncidentID, 10))
+		if state == CreditDeclined {
+			body = caseText(c.Language, "credit.case.declined_reply", "amount", amount, "incident", strconv.FormatInt(cr.IncidentID, 10), "reason", reason)
+		}
 		t := now
 		cr.State, cr.DecidedBy, cr.DecidedAt, cr.Reason = state, actor.ID, &t, reason
 		ch.Messages = append(ch.Messages, &Message{Kind: MessageEvent, Body: event}, &Message{Kind: MessagePublic, Body: body})
@@ -504,8 +508,8 @@ func (s *Service) reportPublished(ctx context.Context, actor *User, inc *Inciden
 	var errs []error
 	for _, rr := range rrs {
 		link := strings.TrimSuffix(s.Mail.BaseURL, "/") + IncidentReportPath(inc, rr.CaseID)
-		body := fmt.Sprintf("The post-incident report of incident #%d \"%s\" is published: %s", inc.ID, inc.Title, link)
 		_, err := s.changeCaseWith(ctx, actor, rr.CaseID, "incident.report_sent", func(c *Case, now time.Time, ch *CaseChange) (any, error) {
+			body := caseText(c.Language, "credit.case.report_published_reply", "incident", strconv.FormatInt(inc.ID, 10), "title", inc.Title, "link", link)
 			t := now
 			rr.NotifiedAt = &t
 			ch.Messages = append(ch.Messages, &Message{Kind: MessagePublic, Body: body})
@@ -586,4 +590,11 @@ func (s *Service) changeCaseWith(ctx context.Context, actor *User, id int64, act
 		s.publish(ctx, action, c)
 		return c, nil
 	}
+}
+
+// caseText is a text the desk itself writes into a case for its customer
+// to read (an incident update, a credit decision), from the catalogue in
+// the case's language.
+func caseText(lang, key string, args ...any) string {
+	return locale.For(lang, nil).T(key, args...)
 }

@@ -217,7 +217,8 @@ func TestCreditRequest(t *testing.T) {
 		t.Fatalf("decided twice: %v", err)
 	}
 	msgs := e.timeline(t, c)
-	if !hasEvent(msgs, "service credit approved: 120.00 EUR") || !hasPublic(msgs, "service credit of 120.00 EUR") {
+	// The case is in its admin's language, Dutch.
+	if !hasEvent(msgs, "service credit approved: 120.00 EUR") || !hasPublic(msgs, "servicecredit van 120.00 EUR") {
 		t.Fatal("the approval is not on the case")
 	}
 	if k := e.mails(t, c); len(k) != mailsBefore+1 || k[0] != desk.MailReply {
@@ -382,3 +383,39 @@ func TestIncidentReportRequest(t *testing.T) {
 }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
+
+// TestDeskRepliesInTheCaseLanguage: what the desk itself writes into a
+// case for its customer (the incident's end, a credit decision, the
+// published report) is in the case's language, not English.
+func TestDeskRepliesInTheCaseLanguage(t *testing.T) {
+	e := newCreditEnv(t)
+	nc := ok()
+	nc.Language = "nl"
+	c, _, err := e.svc.OpenCase(e.ctx, e.bizAdmin, nc, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err = e.svc.LinkIncident(e.ctx, e.agent, c.ID, e.inc.ID); err != nil {
+		t.Fatal(err)
+	}
+	e.end(t, e.inc, 3*time.Hour)
+	if !hasPublic(e.timeline(t, c), "Update over de storing") {
+		t.Fatalf("the incident's end did not reach the Dutch case in Dutch: %+v", e.timeline(t, c))
+	}
+	cr, err := e.svc.RequestCredit(e.ctx, e.bizAdmin, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.DeclineCredit(e.ctx, e.super, cr.ID, "Het filter was van uzelf."); err != nil {
+		t.Fatal(err)
+	}
+	tl := e.timeline(t, c)
+	if !hasPublic(tl, "is afgewezen: Het filter was van uzelf.") {
+		t.Fatalf("the decision is not in Dutch: %+v", tl)
+	}
+	for _, m := range tl {
+		if m.Kind == desk.MessagePublic && (strings.Contains(m.Body, "Your request") || strings.Contains(m.Body, "Update on the incident")) {
+			t.Fatalf("English reply in a Dutch case: %q", m.Body)
+		}
+	}
+}

@@ -50,7 +50,6 @@ func (s *Service) LinkIncident(ctx context.Context, actor *User, caseID, inciden
 // a case that has the reply already is left alone. A case that fails to
 // take the update is reported; the others go on.
 func (s *Service) incidentEnded(ctx context.Context, actor *User, inc *Incident, post *IncidentPost, resolve bool) (updated int, err error) {
-	body := fmt.Sprintf("Update on the incident \"%s\": %s", inc.Title, post.Body)
 	// The status manager who ended the incident does not work cases; the
 	// update is theirs all the same, so it is written in their name with
 	// the case rights that this one duty needs.
@@ -65,6 +64,8 @@ func (s *Service) incidentEnded(ctx context.Context, actor *User, inc *Incident,
 		}
 		for _, c := range page {
 			after = cursorOf(c, SortID)
+			// In the case's language, as everything its customer reads.
+			body := caseText(c.Language, "credit.case.incident_update", "title", inc.Title, "update", post.Body)
 			var told bool
 			if told, err = s.hasMessage(ctx, c.ID, body); err == nil && told {
 				continue
