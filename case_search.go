@@ -26,6 +26,8 @@ type CaseSearch struct {
 	// only their own anyway.
 	OrgID   int64
 	Product string
+	// CreatedBy keeps the cases one user opened.
+	CreatedBy int64
 	// From and To bound the cases' creation time: From inclusive, To
 	// exclusive; zero means unbounded.
 	From, To time.Time
@@ -125,6 +127,9 @@ func (s *Service) SearchCases(ctx context.Context, actor *User, q CaseSearch) (*
 	}
 	if q.OrgID < 0 {
 		return nil, FieldError(EINVALID, "invalid_org", "org", "org must be an organisation id")
+	}
+	if q.CreatedBy < 0 {
+		return nil, FieldError(EINVALID, "invalid_creator", "creator", "creator must be a user id")
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && !q.To.After(q.From) {
 		return nil, FieldError(EINVALID, "invalid_range", "to", "to must come after from")

@@ -163,6 +163,9 @@ func (db *DB) SearchCases(ctx context.Context, scope desk.Scope, qs []textsearch
 	if f.Product != "" {
 		where = append(where, "c.product = "+arg(f.Product))
 	}
+	if f.CreatedBy != 0 {
+		where = append(where, "c.created_by = "+arg(f.CreatedBy))
+	}
 	if !f.From.IsZero() {
 		where = append(where, "c.created_at >= "+arg(us(f.From)))
 	}

@@ -215,6 +215,8 @@ func searchTable(t *testing.T, f *fixture, cs []*searchCase) {
 		{"status filter excludes", staff, "en", "files", desk.CaseSearch{Statuses: []desk.Status{desk.StatusNew}}, nil},
 		{"severity filter", staff, "en", "files", desk.CaseSearch{Severities: []desk.Severity{desk.SeverityNormal, desk.SeverityLow}}, nil},
 		{"product filter", staff, "en", "mail", desk.CaseSearch{Product: "drive"}, nil},
+		{"creator filter", staff, "en", "mail", desk.CaseSearch{CreatedBy: f.admin2.ID}, titles(cal, dePass)},
+		{"customer filtering by another org's creator", scope(f.org1), "en", "mail", desk.CaseSearch{CreatedBy: f.admin2.ID}, nil},
 		{"org filter", staff, "en", "mail", desk.CaseSearch{OrgID: f.org2.ID}, titles(cal, dePass)},
 		{"customer asking for another org", scope(f.org1), "en", "mail", desk.CaseSearch{OrgID: f.org2.ID}, nil},
 		{"from", staff, "en", "files", desk.CaseSearch{From: base.Add(24 * time.Hour)}, titles(drive)},

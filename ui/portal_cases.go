@@ -36,6 +36,9 @@ type inboxData struct {
 	First string
 	// Filtered is set when any filter is applied.
 	Filtered bool
+	// TextSearch is set when the cases were found by their words, which
+	// lists them newest first whatever the sort.
+	TextSearch bool
 }
 
 // portalInbox lists every case of the organisation for its support admins, with
@@ -110,13 +113,58 @@ func (s *Server) portalInbox(w http.ResponseWriter, r *http.Request, p *Page) er
 			d.First += "?" + kept.Encode()
 		}
 	}
-	page, err := s.Service.Cases(ctx, p.User, f)
-	if err != nil {
-		return err
+	form, status := NewForm(kept), http.StatusOK
+	var items []*desk.Case
+	var next string
+	if f.Query != "" {
+		// Words are looked up in the case search index: stemmed in the
+		// case's language, in the title, the description and every
+		// reply the admin can read, newest case first whatever the sort.
+		d.TextSearch = true
+		sq := desk.CaseSearch{Text: f.Query, Statuses: f.Statuses, Severities: f.Severities, Product: f.Product,
+			CreatedBy: f.CreatedBy, Limit: inboxPageSize}
+		if a, err := strconv.ParseInt(q.Get("found_after"), 10, 64); err == nil && a > 0 {
+			sq.After = a
+			d.First = "/cases?" + kept.Encode()
+		}
+		res, err := s.Service.SearchCases(ctx, p.User, sq)
+		switch {
+		case desk.ErrorKind(err) == desk.EINVALID:
+			form.Fail("q", searchErrorKey(err))
+			status = http.StatusBadRequest
+		case err != nil:
+			return err
+		default:
+			for _, h := range res.Hits {
+				items = append(items, h.Case)
+			}
+			if res.Next > 0 {
+				v := url.Values{}
+				for k, vs := range kept {
+					v[k] = vs
+				}
+				v.Set("found_after", strconv.FormatInt(res.Next, 10))
+				next = "/cases?" + v.Encode()
+			}
+		}
+	} else {
+		page, err := s.Service.Cases(ctx, p.User, f)
+		if err != nil {
+			return err
+		}
+		items = page.Items
+		if page.Next != nil {
+			v := url.Values{}
+			for k, vs := range kept {
+				v[k] = vs
+			}
+			v.Set("after", encodePortalCursor(page.Next))
+			next = "/cases?" + v.Encode()
+		}
 	}
 	// Creators who lost the Support privilege since still get their name.
 	var missing []int64
-	for _, c := range page.Items {
+	for _, c := range items {
 		if _, ok := names[c.CreatedBy]; !ok && !slices.Contains(missing, c.CreatedBy) {
 			missing = append(missing, c.CreatedBy)
 		}
@@ -130,18 +178,11 @@ func (s *Server) portalInbox(w http.ResponseWriter, r *http.Request, p *Page) er
 			names[id] = n
 		}
 	}
-	d.Rows = s.portalCaseRows(r, p, page.Items, names)
+	d.Rows = s.portalCaseRows(r, p, items, names)
 	d.RowsHTML = inboxRowsHTML(p.L, d.Rows)
-	if page.Next != nil {
-		next := url.Values{}
-		for k, v := range kept {
-			next[k] = v
-		}
-		next.Set("after", encodePortalCursor(page.Next))
-		d.Next = "/cases?" + next.Encode()
-	}
-	p.Title, p.Form, p.Data, p.Flash = "nav.support_inbox", NewForm(kept), d, portalFlash(r)
-	return s.render(w, r, http.StatusOK, "portal_cases", p)
+	d.Next = next
+	p.Title, p.Form, p.Data, p.Flash = "nav.support_inbox", form, d, portalFlash(r)
+	return s.render(w, r, status, "portal_cases", p)
 }
 
 // encodePortalCursor writes a list position into an opaque, URL-safe token.

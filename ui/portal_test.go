@@ -639,6 +639,76 @@ func TestPortalInbox(t *testing.T) {
 	}
 }
 
+// TestPortalInboxWords: the inbox's text filter finds cases by the words
+// of their replies too, in other forms of the word, never by an internal
+// note, a page at a time, and says what to fix when the text cannot be
+// searched.
+func TestPortalInboxWords(t *testing.T) {
+	s := newSite(t)
+	b := s.browser()
+	b.signIn("carl@contoso.example")
+	carl := s.portalUser("carl@contoso.example")
+	agent := s.user("agent.nl@vendor.example")
+	c, _, err := s.svc.OpenCase(s.ctx, carl, desk.NewCase{Product: "drive", Severity: desk.SeverityLow,
+		Title: "Ausdruck bleibt leer", Description: "Seit dem Update kommt nichts an.", Language: "de"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.svc.AddMessage(s.ctx, agent, c.ID, desk.Reply{Body: "Bitte installieren Sie die neuen Druckertreiber."}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.svc.AddMessage(s.ctx, agent, c.ID, desk.Reply{Body: "Kunde nutzt den alten Zebrafischserver.", Internal: true}); err != nil {
+		t.Fatal(err)
+	}
+	p := b.get("/cases?q=Druckertreiber")
+	p.has(t, "Ausdruck bleibt leer", "neueste zuerst")
+	// Another form of the word.
+	b.get("/cases?q=Druckertreibern").has(t, "Ausdruck bleibt leer")
+	// Filters apply to what the words find.
+	b.get("/cases?q=Druckertreiber&status=closed").lacks(t, "Ausdruck bleibt leer")
+	// An internal note is never searched for a customer.
+	b.get("/cases?q=Zebrafischserver").lacks(t, "Ausdruck bleibt leer")
+
+	for i := range 27 {
+		if _, _, err := s.svc.OpenCase(s.ctx, carl, desk.NewCase{Product: "drive", Severity: desk.SeverityLow,
+			Title: fmt.Sprintf("Scanner %02d offline", i), Description: "d"}, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := map[string]bool{}
+	next := "/cases?q=scanner"
+	for pages := 0; next != ""; pages++ {
+		if pages > 3 {
+			t.Fatal("pages do not end")
+		}
+		p := b.get(next)
+		for _, m := range regexp.MustCompile(`Scanner \d\d offline`).FindAllString(p.body, -1) {
+			if seen[m] {
+				t.Fatalf("%s listed twice", m)
+			}
+			seen[m] = true
+		}
+		next = ""
+		if m := regexp.MustCompile(`href="(/cases\?[^"]*found_after=[^"]+)" rel="next"`).FindStringSubmatch(p.body); m != nil {
+			next = strings.ReplaceAll(m[1], "&amp;", "&")
+		}
+	}
+	if len(seen) != 27 {
+		t.Fatalf("paged through %d scanner cases, want 27", len(seen))
+	}
+
+	var words []string
+	for i := range 13 {
+		words = append(words, fmt.Sprintf("fenster%d", i))
+	}
+	p = b.get("/cases?q=" + strings.Join(words, "+"))
+	if p.status != http.StatusBadRequest {
+		t.Fatalf("13 words: %d", p.status)
+	}
+	// The text is kept, with what to fix next to it.
+	p.has(t, `id="q-error"`, `aria-invalid="true"`, "fenster12", locale.For("de", nil).T("search.error.too_many_terms"))
+}
+
 // TestPortalPhone: the phone directory shows the reader's country first,
 // with hours in the reader's time and whether each line is open now.
 func TestPortalPhone(t *testing.T) {
