@@ -2,10 +2,7 @@ package jobs
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"log/slog"
-	"os"
 	"time"
 
 	"desk"
@@ -31,10 +28,7 @@ type StatusMailer struct {
 // NewStatusMailer returns a mailer with defaults: a run every two
 // seconds, 20 changes a claim.
 func NewStatusMailer(svc *desk.Service, logger *slog.Logger) *StatusMailer {
-	host, _ := os.Hostname()
-	var b [4]byte
-	rand.Read(b[:])
-	return &StatusMailer{Service: svc, Owner: host + "-" + hex.EncodeToString(b[:]), Interval: 2 * time.Second,
+	return &StatusMailer{Service: svc, Owner: Owner(), Interval: 2 * time.Second,
 		Batch: 20, Logger: logger}
 }
 

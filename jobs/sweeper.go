@@ -1,16 +1,14 @@
 // Package jobs runs the desk's background work: the sweeper that fires
-// due SLA timers (warnings, breaches, downgrades, automatic close). Work is
-// kept in stored rows with leases, never only in memory, so a restart, a
-// kill -9 or several nodes sharing one database neither lose a timer nor
-// fire one twice.
+// due SLA timers (warnings, breaches, downgrades, automatic close) and the
+// status mailer, and holds the lease loop (Drain, Every) that they and the
+// mail outbox and webhook workers share. Work is kept in stored rows with
+// leases, never only in memory, so a restart, a kill -9 or several nodes
+// sharing one database neither lose a timer nor fire one twice.
 package jobs
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"log/slog"
-	"os"
 	"time"
 
 	"desk"
@@ -34,10 +32,7 @@ type Sweeper struct {
 // New returns a sweeper with defaults: a sweep a second, 60 s leases, 200
 // timers a claim.
 func New(svc *desk.Service, logger *slog.Logger) *Sweeper {
-	host, _ := os.Hostname()
-	var b [4]byte
-	rand.Read(b[:])
-	return &Sweeper{Service: svc, Owner: host + "-" + hex.EncodeToString(b[:]), Interval: time.Second,
+	return &Sweeper{Service: svc, Owner: Owner(), Interval: time.Second,
 		Lease: time.Minute, Batch: 200, Logger: logger}
 }
 
@@ -47,12 +42,10 @@ func New(svc *desk.Service, logger *slog.Logger) *Sweeper {
 // breach), which may be due already.
 func (sw *Sweeper) RunOnce(ctx context.Context) (int, error) {
 	now := sw.Service.Clock.Now()
-	done := 0
-	for {
-		ts, err := sw.Service.Store.ClaimTimers(ctx, sw.Owner, now, sw.Lease, sw.Batch)
-		if err != nil || len(ts) == 0 {
-			return done, err
-		}
+	return Drain(ctx, func(ctx context.Context) ([]*desk.Timer, error) {
+		return sw.Service.Store.ClaimTimers(ctx, sw.Owner, now, sw.Lease, sw.Batch)
+	}, func(ctx context.Context, ts []*desk.Timer) (int, bool, error) {
+		done := 0
 		for _, t := range ts {
 			outcome, err := sw.Service.FireTimer(ctx, t)
 			if err != nil {
@@ -63,23 +56,12 @@ func (sw *Sweeper) RunOnce(ctx context.Context) (int, error) {
 			sw.Logger.Debug("timer fired", "timer", t.ID, "case", t.CaseID, "kind", t.Kind, "outcome", outcome)
 			done++
 		}
-		if ctx.Err() != nil {
-			return done, ctx.Err()
-		}
-	}
+		// A timer that failed stays leased, so claiming again moves on.
+		return done, true, nil
+	})
 }
 
-// Run sweeps until ctx ends, pausing Interval between sweeps.
+// Run sweeps until ctx ends, every Interval.
 func (sw *Sweeper) Run(ctx context.Context) {
-	for {
-		_, err := sw.RunOnce(ctx)
-		if err != nil && ctx.Err() == nil {
-			sw.Logger.Error("sweep timers", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(sw.Interval):
-		}
-	}
+	Every(ctx, sw.Interval, sw.Logger, "sweep timers", sw.RunOnce)
 }

@@ -19,6 +19,7 @@ package outbox
 
 import (
 	"context"
+	"desk/jobs"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -133,45 +134,24 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("outbox worker: %w", err)
 	}
-	total := 0
-	for {
-		if err := ctx.Err(); err != nil {
-			return total, err
-		}
-		now := w.now()
-		ms, err := w.Store.ClaimOutbox(ctx, w.Owner, now, w.lease(), w.batch())
+	var claimedAt time.Time
+	return jobs.Drain(ctx, func(ctx context.Context) ([]*desk.OutMail, error) {
+		claimedAt = w.now()
+		ms, err := w.Store.ClaimOutbox(ctx, w.Owner, claimedAt, w.lease(), w.batch())
 		if err != nil {
-			return total, fmt.Errorf("claim outbox: %w", err)
+			return nil, fmt.Errorf("claim outbox: %w", err)
 		}
-		if len(ms) == 0 {
-			return total, nil
-		}
-		n, progress, err := w.process(ctx, from, now, ms)
-		total += n
-		if err != nil || !progress {
-			// Without progress (a sender that attempted nothing) the same
-			// rows would come straight back: leave them to the next run.
-			return total, err
-		}
-	}
+		return ms, nil
+	}, func(ctx context.Context, ms []*desk.OutMail) (int, bool, error) {
+		return w.process(ctx, from, claimedAt, ms)
+	})
 }
 
 // Run calls RunOnce every interval until ctx ends. Errors are logged, not
 // returned: a store or mail server that is down now may be back at the
 // next tick.
 func (w *Worker) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if n, err := w.RunOnce(ctx); err != nil && ctx.Err() == nil {
-			w.logger().Error("outbox run failed", "err", err, "finished", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	jobs.Every(ctx, interval, w.logger(), "outbox run", w.RunOnce)
 }
 
 // process handles one claimed batch and records every result in one call.

@@ -3,6 +3,7 @@ package webhook
 import (
 	"bytes"
 	"context"
+	"desk/jobs"
 	"errors"
 	"fmt"
 	"io"
@@ -77,43 +78,19 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	if w.Store == nil {
 		return 0, errors.New("webhook worker: a store is required")
 	}
-	total := 0
-	for {
-		if err := ctx.Err(); err != nil {
-			return total, err
-		}
+	return jobs.Drain(ctx, func(ctx context.Context) ([]*desk.WebhookDelivery, error) {
 		ds, err := w.Store.ClaimDeliveries(ctx, w.Owner, w.now(), w.lease(), w.batch())
 		if err != nil {
-			return total, fmt.Errorf("claim webhook deliveries: %w", err)
+			return nil, fmt.Errorf("claim webhook deliveries: %w", err)
 		}
-		if len(ds) == 0 {
-			return total, nil
-		}
-		n, progress, err := w.process(ctx, ds)
-		total += n
-		if err != nil || !progress {
-			// Without progress the same rows would come straight back:
-			// leave them to the next run.
-			return total, err
-		}
-	}
+		return ds, nil
+	}, w.process)
 }
 
 // Run calls RunOnce every interval until ctx ends. Errors are logged, not
 // returned: a store that is down now may be back at the next tick.
 func (w *Worker) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if n, err := w.RunOnce(ctx); err != nil && ctx.Err() == nil {
-			w.logger().Error("webhook run failed", "err", err, "finished", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	jobs.Every(ctx, interval, w.logger(), "webhook run", w.RunOnce)
 }
 
 // outcome is what one attempt came to.
