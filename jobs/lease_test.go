@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -71,23 +72,23 @@ func TestEveryRunsAtOnceThenEachIntervalAndLogs(t *testing.T) {
 		var logs bytes.Buffer
 		log := slog.New(slog.NewTextHandler(&logs, nil))
 		ctx, cancel := context.WithCancel(context.Background())
-		runs := 0
+		var runs atomic.Int32
 		done := make(chan struct{})
 		go func() {
 			Every(ctx, time.Minute, log, "test run", func(context.Context) (int, error) {
-				runs++
+				runs.Add(1)
 				return 0, errors.New("store down")
 			})
 			close(done)
 		}()
 		synctest.Wait()
-		if runs != 1 {
-			t.Fatalf("%d runs before the first tick, want 1", runs)
+		if n := runs.Load(); n != 1 {
+			t.Fatalf("%d runs before the first tick, want 1", n)
 		}
 		time.Sleep(3*time.Minute + time.Second)
 		synctest.Wait()
-		if runs != 4 {
-			t.Fatalf("%d runs after three minutes, want 4", runs)
+		if n := runs.Load(); n != 4 {
+			t.Fatalf("%d runs after three minutes, want 4", n)
 		}
 		cancel()
 		<-done
