@@ -55,7 +55,10 @@ func TestDrainStopsWithoutProgressOrOnError(t *testing.T) {
 		t.Fatalf("on an error: %d rows, %d claims, %v", n, q.claims, err)
 	}
 	_, err = Drain(context.Background(), func(context.Context) ([]int, error) { return nil, boom },
-		func(context.Context, []int) (int, bool, error) { t.Fatal("processed after a failed claim"); return 0, false, nil })
+		func(context.Context, []int) (int, bool, error) {
+			t.Fatal("processed after a failed claim")
+			return 0, false, nil
+		})
 	if !errors.Is(err, boom) {
 		t.Fatalf("a failed claim: %v", err)
 	}
