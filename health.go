@@ -393,6 +393,19 @@ type IncidentUpdate struct {
 	// with the outcome outage_resolved when this post ends it; without
 	// it they get the post as a reply.
 	ResolveLinkedCases bool `json:"resolve_linked_cases,omitempty"`
+	// IfVersion, when set, is the version of the incident the post was
+	// written against (the API's If-Match): the post is refused if
+	// another status manager changed the incident since.
+	IfVersion int `json:"-"`
+}
+
+// checkIncidentVersion refuses a change written against another version
+// of the incident than the stored one.
+func checkIncidentVersion(inc *Incident, ifVersion int) error {
+	if ifVersion != 0 && inc.Version != ifVersion {
+		return Errorf(ECONFLICT, "version_mismatch", "the incident is at version %d, not %d: someone changed it; read it again", inc.Version, ifVersion)
+	}
+	return nil
 }
 
 // PostUpdate adds a post to an incident. A post in an ending status ends
@@ -409,6 +422,9 @@ func (s *Service) PostUpdate(ctx context.Context, actor *User, id int64, u Incid
 	}
 	var ends bool
 	inc, err := s.changeIncident(ctx, actor, id, "incident.post", u, func(inc *Incident, now time.Time) error {
+		if err := checkIncidentVersion(inc, u.IfVersion); err != nil {
+			return err
+		}
 		ends = inc.EndedAt == nil
 		if u.Status != "" {
 			inc.Status = u.Status
@@ -445,6 +461,12 @@ func (s *Service) PostUpdate(ctx context.Context, actor *User, id int64, u Incid
 // the report are then told where to read it, through the same queued
 // follow-up as an ending post (see PostUpdate).
 func (s *Service) PublishReport(ctx context.Context, actor *User, id int64, report string) (*Incident, error) {
+	return s.PublishReportAt(ctx, actor, id, report, 0)
+}
+
+// PublishReportAt is PublishReport refused unless the incident is at
+// version ifVersion (0: any), as the API's If-Match asks.
+func (s *Service) PublishReportAt(ctx context.Context, actor *User, id int64, report string, ifVersion int) (*Incident, error) {
 	if err := requireStatusManager(actor); err != nil {
 		return nil, err
 	}
@@ -452,6 +474,9 @@ func (s *Service) PublishReport(ctx context.Context, actor *User, id int64, repo
 		return nil, err
 	}
 	inc, err := s.changeIncident(ctx, actor, id, "incident.report", map[string]any{"length": len(report)}, func(inc *Incident, now time.Time) error {
+		if err := checkIncidentVersion(inc, ifVersion); err != nil {
+			return err
+		}
 		if inc.EndedAt == nil || inc.Kind == KindMaintenance {
 			return Errorf(EREFUSED, "incident_not_ended", "a report is published once the incident has ended")
 		}

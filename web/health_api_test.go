@@ -192,6 +192,50 @@ func TestStatusManagerAPI(t *testing.T) {
 	})
 }
 
+// TestIncidentIfMatch: a status manager's change may name the version it
+// was written against; a change another status manager made in between
+// turns it into 412 and nothing is stored, so that two people posting at
+// once do not silently write over each other.
+func TestIncidentIfMatch(t *testing.T) {
+	onEachStore(t, func(t *testing.T, e *env) {
+		var inc incidentBody
+		e.post(stan, "/api/v1/incidents", map[string]any{
+			"title": "Slow sign-in", "impact": "minor", "public": true,
+			"affected": []map[string]any{{"component": "mail"}}, "body": "Sign-in takes a minute.",
+		}).ok(t, http.StatusCreated, &inc)
+		res := e.get(stan, incidentPath(inc.ID))
+		res.ok(t, http.StatusOK, nil)
+		etag := res.Header.Get("ETag")
+		if etag != `"1"` {
+			t.Fatalf("ETag = %q, want \"1\"", etag)
+		}
+		post := func(ifMatch, body string) *result {
+			return e.send(request{Method: "POST", Path: incidentPath(inc.ID, "/posts"), As: stan,
+				Header: map[string]string{"If-Match": ifMatch}, Body: map[string]any{"status": "identified", "body": body}})
+		}
+		res = post(etag, "A certificate expired.")
+		res.ok(t, http.StatusCreated, &inc)
+		if got := res.Header.Get("ETag"); got != `"2"` || inc.Version != 2 {
+			t.Fatalf("after the first post: ETag %q, version %d", got, inc.Version)
+		}
+		// The second status manager still holds version 1.
+		post(etag, "Looking into it.").problem(t, http.StatusPreconditionFailed, "version_mismatch")
+		post("2", "Unquoted.").problem(t, http.StatusBadRequest, "invalid_if_match")
+		e.send(request{Method: "PUT", Path: incidentPath(inc.ID, "/report"), As: stan, Header: map[string]string{"If-Match": etag},
+			Body: map[string]any{"report": "Too early anyway."}}).problem(t, http.StatusPreconditionFailed, "version_mismatch")
+		var got incidentBody
+		e.get(stan, incidentPath(inc.ID)).ok(t, http.StatusOK, &got)
+		if got.Version != 2 || len(got.Posts) != 2 {
+			t.Fatalf("a refused post was stored: version %d, %d posts", got.Version, len(got.Posts))
+		}
+		// Without If-Match the post goes through as before.
+		e.post(stan, incidentPath(inc.ID, "/posts"), map[string]any{"body": "Still on it."}).ok(t, http.StatusCreated, &got)
+		if got.Version != 3 {
+			t.Fatalf("version after a post without If-Match: %d", got.Version)
+		}
+	})
+}
+
 // TestStatusManagerAPIRoles: only status managers (and the supervisors
 // and system admins who stand in for them) publish; everyone else is
 // refused before what they sent is read, and nothing changes.

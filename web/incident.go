@@ -1,9 +1,11 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"desk"
@@ -113,7 +115,38 @@ func (s *Server) getIncident(w http.ResponseWriter, r *http.Request, u *desk.Use
 	if err != nil {
 		return err
 	}
+	setIncidentETag(w, inc)
 	return s.writeJSON(w, r, http.StatusOK, incidentFor(u, inc))
+}
+
+// setIncidentETag names the incident's version, which a status manager's
+// change may send back in If-Match.
+func setIncidentETag(w http.ResponseWriter, inc *desk.Incident) {
+	w.Header().Set("ETag", `"`+strconv.Itoa(inc.Version)+`"`)
+}
+
+// ifMatchVersion reads an If-Match header naming an incident version: 0
+// without the header. Two status managers posting at once would
+// otherwise each write over what the other just said.
+func ifMatchVersion(r *http.Request) (int, error) {
+	h := strings.TrimSpace(r.Header.Get("If-Match"))
+	if h == "" {
+		return 0, nil
+	}
+	v, err := strconv.Atoi(strings.Trim(h, `"`))
+	if err != nil || v <= 0 || !strings.HasPrefix(h, `"`) || !strings.HasSuffix(h, `"`) {
+		return 0, desk.FieldError(desk.EINVALID, "invalid_if_match", "If-Match", `If-Match must be the incident's ETag, such as "3"`)
+	}
+	return v, nil
+}
+
+// preconditionFailed answers a change refused by If-Match with 412.
+func preconditionFailed(err error) error {
+	var e *desk.Error
+	if errors.As(err, &e) && e.Code == "version_mismatch" {
+		return &statusError{Status: http.StatusPreconditionFailed, Err: e}
+	}
+	return err
 }
 
 // postIncidentUpdate adds a post to an incident, which may move its status
@@ -130,10 +163,14 @@ func (s *Server) postIncidentUpdate(w http.ResponseWriter, r *http.Request, u *d
 	if err := decodeJSON(w, r, s.maxBody(), &in); err != nil {
 		return err
 	}
-	inc, err := s.Service.PostUpdate(r.Context(), u, id, in)
-	if err != nil {
+	if in.IfVersion, err = ifMatchVersion(r); err != nil {
 		return err
 	}
+	inc, err := s.Service.PostUpdate(r.Context(), u, id, in)
+	if err != nil {
+		return preconditionFailed(err)
+	}
+	setIncidentETag(w, inc)
 	w.Header().Set("Location", incidentLocation(inc.ID))
 	return s.writeJSON(w, r, http.StatusCreated, inc)
 }
@@ -157,10 +194,15 @@ func (s *Server) putIncidentReport(w http.ResponseWriter, r *http.Request, u *de
 	if err := decodeJSON(w, r, s.maxBody(), &in); err != nil {
 		return err
 	}
-	inc, err := s.Service.PublishReport(r.Context(), u, id, in.Report)
+	ifVersion, err := ifMatchVersion(r)
 	if err != nil {
 		return err
 	}
+	inc, err := s.Service.PublishReportAt(r.Context(), u, id, in.Report, ifVersion)
+	if err != nil {
+		return preconditionFailed(err)
+	}
+	setIncidentETag(w, inc)
 	return s.writeJSON(w, r, http.StatusOK, inc)
 }
 
