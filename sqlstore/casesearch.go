@@ -494,7 +494,9 @@ func (db *DB) SetCaseSearchWindow(cases int) { db.caseWindow.Store(int64(cases))
 // there are none. Reading more than maxRangeCases of them to find out
 // would cost more than it saves; it then returns lo = 0, no narrowing.
 func (db *DB) caseIDRange(ctx context.Context, from, to time.Time) (lo, hi int64, ok bool, err error) {
-	const maxRangeCases = 50000
+	if !from.IsZero() && !to.IsZero() {
+		return db.caseIDRangeByDays(ctx, us(from), us(to), time.Now())
+	}
 	f, t := int64(math.MinInt64), int64(math.MaxInt64)
 	if !from.IsZero() {
 		f = us(from)
@@ -502,6 +504,14 @@ func (db *DB) caseIDRange(ctx context.Context, from, to time.Time) (lo, hi int64
 	if !to.IsZero() {
 		t = us(to)
 	}
+	return db.countCaseIDRange(ctx, f, t)
+}
+
+// countCaseIDRange counts the cases made in [f, t) (microseconds) and
+// returns their lowest and highest id; lo = 0 with ok set when they are
+// too many to narrow a search by.
+func (db *DB) countCaseIDRange(ctx context.Context, f, t int64) (lo, hi int64, ok bool, err error) {
+	const maxRangeCases = 50000
 	var n int64
 	var l, h sql.NullInt64
 	if err := db.queryRow(ctx, db.q.Get("case-id-range"), f, t, maxRangeCases+1).Scan(&n, &l, &h); err != nil {

@@ -136,6 +136,8 @@ type DB struct {
 	caseWay atomic.Int32
 	// stats are the case search index's term statistics (PostgreSQL).
 	stats termStatsCache
+	// days summarises case ids per day gone by, for date searches.
+	days caseDays
 }
 
 var _ desk.Store = (*DB)(nil)

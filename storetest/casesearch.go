@@ -336,6 +336,30 @@ func testCaseSearchPages(t *testing.T, f *fixture, cs []*searchCase) {
 		}
 	})
 
+	t.Run("dates after an import", func(t *testing.T) {
+		// A search by date remembers which cases each day long past
+		// holds; an import into such a day must still be found.
+		old := time.Date(2020, 3, 10, 12, 0, 0, 0, time.UTC)
+		flt := desk.CaseSearch{From: old.Add(-24 * time.Hour), To: old.Add(24 * time.Hour)}
+		if got := searchTitles(t, f, staff, "en", "walrus", flt); got != nil {
+			t.Fatalf("before the import: %q", got)
+		}
+		ch := f.newCase(f.org1, f.admin1, "Walrus tusks block the mail filter")
+		ch.Case.CreatedAt, ch.Case.UpdatedAt, ch.Case.Source = old, old, "import"
+		ch.Messages[0].CreatedAt = old
+		must(t, f.s.ImportCases(f.ctx, []*desk.CaseChange{ch}))
+		if got := searchTitles(t, f, staff, "en", "walrus", flt); !slices.Equal(got, []string{ch.Case.Title}) {
+			t.Fatalf("after the import: %q", got)
+		}
+		// The days around it, and a range reaching into today, still work.
+		if got := searchTitles(t, f, staff, "en", "walrus", desk.CaseSearch{From: old.Add(24 * time.Hour), To: old.Add(72 * time.Hour)}); got != nil {
+			t.Fatalf("the day after: %q", got)
+		}
+		if got := searchTitles(t, f, staff, "en", "walrus", desk.CaseSearch{From: old.Add(-time.Hour), To: time.Now().Add(time.Hour)}); !slices.Equal(got, []string{ch.Case.Title}) {
+			t.Fatalf("up to now: %q", got)
+		}
+	})
+
 	t.Run("hostile queries", func(t *testing.T) {
 		for _, text := range []string{`"`, `""mail`, `mail"`, `(mail`, `mail)`, `mail AND OR NOT`, `NEAR(mail partner)`,
 			`mail*`, `*`, `-`, `--mail`, "mail\x00relay", `col:mail`, `'; DROP TABLE cases; --`, `\`, `mail & | ! <->`,

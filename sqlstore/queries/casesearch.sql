@@ -64,3 +64,17 @@ INSERT INTO case_search (case_search) VALUES ('optimize');
 
 -- name: tidy-article-index
 INSERT INTO article_search (article_search) VALUES ('optimize');
+
+-- name: case-import-epoch
+-- The epoch of imports and the newest case's creation time.
+SELECT (SELECT value FROM change_epochs WHERE name = 'case_import'), (SELECT max(created_at) FROM cases);
+
+-- name: bump-case-import-epoch
+UPDATE change_epochs SET value = value + 1 WHERE name = 'case_import';
+
+-- name: case-id-days
+-- The lowest and highest case id of each UTC day (microseconds / 86,400
+-- seconds) of [$1, $2), for the per-day summary of a date search.
+SELECT created_at / 86400000000, min(id), max(id) FROM cases
+WHERE created_at >= $1 AND created_at < $2
+GROUP BY created_at / 86400000000;
