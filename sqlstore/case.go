@@ -404,18 +404,10 @@ func caseWhere(scope desk.Scope, f desk.CaseFilter) (where []string, arg func(v 
 		where = append(where, "org_id = "+arg(org))
 	}
 	if len(f.Statuses) > 0 {
-		ph := make([]string, len(f.Statuses))
-		for i, s := range f.Statuses {
-			ph[i] = arg(string(s))
-		}
-		where = append(where, "status IN ("+strings.Join(ph, ", ")+")")
+		where = append(where, "status IN ("+argList(arg, f.Statuses)+")")
 	}
 	if len(f.Severities) > 0 {
-		ph := make([]string, len(f.Severities))
-		for i, s := range f.Severities {
-			ph[i] = arg(string(s))
-		}
-		where = append(where, "severity IN ("+strings.Join(ph, ", ")+")")
+		where = append(where, "severity IN ("+argList(arg, f.Severities)+")")
 	}
 	if f.Product != "" {
 		where = append(where, "product = "+arg(f.Product))
@@ -481,6 +473,16 @@ func (db *DB) CountCases(ctx context.Context, scope desk.Scope, f desk.CaseFilte
 		return nil, fmt.Errorf("count cases: %w", err)
 	}
 	return out, nil
+}
+
+// argList adds each value as an argument through arg and returns their
+// placeholders, comma-separated, for an IN list.
+func argList[T ~string](arg func(v any) string, vs []T) string {
+	ph := make([]string, len(vs))
+	for i, v := range vs {
+		ph[i] = arg(string(v))
+	}
+	return strings.Join(ph, ", ")
 }
 
 func likeEscape(s string) string {

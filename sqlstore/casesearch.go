@@ -147,18 +147,10 @@ func (db *DB) SearchCases(ctx context.Context, scope desk.Scope, qs []textsearch
 		where = append(where, "c.org_id = "+arg(f.OrgID))
 	}
 	if len(f.Statuses) > 0 {
-		ph := make([]string, len(f.Statuses))
-		for i, s := range f.Statuses {
-			ph[i] = arg(string(s))
-		}
-		where = append(where, "c.status IN ("+strings.Join(ph, ", ")+")")
+		where = append(where, "c.status IN ("+argList(arg, f.Statuses)+")")
 	}
 	if len(f.Severities) > 0 {
-		ph := make([]string, len(f.Severities))
-		for i, s := range f.Severities {
-			ph[i] = arg(string(s))
-		}
-		where = append(where, "c.severity IN ("+strings.Join(ph, ", ")+")")
+		where = append(where, "c.severity IN ("+argList(arg, f.Severities)+")")
 	}
 	if f.Product != "" {
 		where = append(where, "c.product = "+arg(f.Product))

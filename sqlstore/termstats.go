@@ -38,9 +38,10 @@ type termStatsCache struct {
 	s  *termStats
 }
 
-// caseTermStats returns the statistics, loading them when stale; nil
-// when the table has none yet (never analyzed) or they cannot be read,
-// in which case every text counts as common.
+// caseTermStats returns the statistics, loading them when stale. When
+// the table has none yet (never analyzed) or they cannot be read they are
+// empty, and every text counts as common; that too is kept for the TTL,
+// so that searches do not each try again.
 func (db *DB) caseTermStats(ctx context.Context) *termStats {
 	db.stats.mu.Lock()
 	defer db.stats.mu.Unlock()
@@ -65,14 +66,10 @@ func (db *DB) caseTermStats(ctx context.Context) *termStats {
 		}
 		rows.Close()
 	}
-	if s.rows <= 0 || len(s.freq) == 0 {
-		s = nil
+	if len(s.freq) == 0 {
+		s.rows = 0
 	}
-	// A failure is remembered too, so that searches do not each retry.
 	db.stats.s = s
-	if s == nil {
-		db.stats.s = &termStats{at: time.Now()}
-	}
 	return s
 }
 
@@ -83,7 +80,7 @@ func (db *DB) caseTermStats(ctx context.Context) *termStats {
 // prefix term's matches are not known; a reading with nothing else counts
 // as common.
 func (s *termStats) rare(qs []textsearch.Query) bool {
-	if s == nil || s.rows <= 0 {
+	if s.rows <= 0 {
 		return false
 	}
 	total := 0.0

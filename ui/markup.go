@@ -24,6 +24,13 @@ func (m *markup) raw(s string) { m.b.WriteString(s) }
 // text writes s escaped.
 func (m *markup) text(s string) { template.HTMLEscape(&m.b, []byte(s)) }
 
+// wrap writes s escaped between the tags open and close.
+func (m *markup) wrap(open, s, close string) {
+	m.raw(open)
+	m.text(s)
+	m.raw(close)
+}
+
 func (m *markup) int(n int64) { m.b.WriteString(strconv.FormatInt(n, 10)) }
 
 func (m *markup) html() template.HTML { return template.HTML(m.b.String()) }
@@ -54,36 +61,24 @@ func queueRowsHTML(l *locale.Locale, rows []queueRow) template.HTML {
 			m.text(r.DueISO)
 			m.raw("\">")
 			m.text(r.DueRelative)
-			m.raw("</time>\n        <span class=\"muted\">")
-			m.text(r.DueText)
-			m.raw("</span>")
+			m.wrap("</time>\n        <span class=\"muted\">", r.DueText, "</span>")
 		} else {
-			m.raw("<span class=\"muted\">")
-			m.text(l.T("console.due.none"))
-			m.raw("</span>")
+			m.wrap("<span class=\"muted\">", l.T("console.due.none"), "</span>")
 		}
 		if r.Breached {
-			m.raw(" <span class=\"badge breached\">")
-			m.text(l.T("console.badge.breached"))
-			m.raw("</span>")
+			m.wrap(" <span class=\"badge breached\">", l.T("console.badge.breached"), "</span>")
 		}
 		if r.AtRisk {
-			m.raw(" <span class=\"badge at-risk\">")
-			m.text(l.T("console.badge.at_risk"))
-			m.raw("</span>")
+			m.wrap(" <span class=\"badge at-risk\">", l.T("console.badge.at_risk"), "</span>")
 		}
 		if r.Paused {
-			m.raw(" <span class=\"badge paused\">")
-			m.text(l.T("console.badge.paused"))
-			m.raw("</span>")
+			m.wrap(" <span class=\"badge paused\">", l.T("console.badge.paused"), "</span>")
 		}
 		m.raw("\n      </td>\n      <td>")
 		if r.Assignee != "" {
 			m.text(r.Assignee)
 		} else {
-			m.raw("<span class=\"muted\">")
-			m.text(l.T("console.assign.nobody"))
-			m.raw("</span>")
+			m.wrap("<span class=\"muted\">", l.T("console.assign.nobody"), "</span>")
 		}
 		m.raw("</td>\n    </tr>")
 	}
@@ -146,9 +141,7 @@ func inboxRowsHTML(l *locale.Locale, rows []portalCaseRow) template.HTML {
 		case r.Due == "":
 			m.raw("–")
 		case r.Breached:
-			m.raw("<span class=\"badge breached\">")
-			m.text(l.T("portal.inbox.overdue", "when", r.Due))
-			m.raw("</span>")
+			m.wrap("<span class=\"badge breached\">", l.T("portal.inbox.overdue", "when", r.Due), "</span>")
 		default:
 			m.text(r.Due)
 		}
@@ -179,9 +172,7 @@ func navLinks(p *Page) template.HTML {
 		m.raw(">")
 		m.text(label)
 		if badge != "" {
-			m.raw(" <span class=\"count\">")
-			m.text(badge)
-			m.raw("</span>")
+			m.wrap(" <span class=\"count\">", badge, "</span>")
 		}
 		m.raw("</a></li>")
 	}

@@ -116,6 +116,15 @@ func (s *Server) portalInbox(w http.ResponseWriter, r *http.Request, p *Page) er
 	form, status := NewForm(kept), http.StatusOK
 	var items []*desk.Case
 	var next string
+	// nextPage is this list's address with the next page's cursor.
+	nextPage := func(key, cursor string) string {
+		v := url.Values{}
+		for k, vs := range kept {
+			v[k] = vs
+		}
+		v.Set(key, cursor)
+		return "/cases?" + v.Encode()
+	}
 	if f.Query != "" {
 		// Words are looked up in the case search index: stemmed in the
 		// case's language, in the title, the description and every
@@ -139,12 +148,7 @@ func (s *Server) portalInbox(w http.ResponseWriter, r *http.Request, p *Page) er
 				items = append(items, h.Case)
 			}
 			if res.Next > 0 {
-				v := url.Values{}
-				for k, vs := range kept {
-					v[k] = vs
-				}
-				v.Set("found_after", strconv.FormatInt(res.Next, 10))
-				next = "/cases?" + v.Encode()
+				next = nextPage("found_after", strconv.FormatInt(res.Next, 10))
 			}
 		}
 	} else {
@@ -154,12 +158,7 @@ func (s *Server) portalInbox(w http.ResponseWriter, r *http.Request, p *Page) er
 		}
 		items = page.Items
 		if page.Next != nil {
-			v := url.Values{}
-			for k, vs := range kept {
-				v[k] = vs
-			}
-			v.Set("after", encodePortalCursor(page.Next))
-			next = "/cases?" + v.Encode()
+			next = nextPage("after", encodePortalCursor(page.Next))
 		}
 	}
 	// Creators who lost the Support privilege since still get their name.
