@@ -133,45 +133,49 @@ func kbBenchSize() int {
 	return 50000
 }
 
-// kbSQLite opens the SQLite fixture of n articles, built once and cached
-// under the temporary directory, since building it takes far longer than
-// the searches measured.
+// kbSQLite opens the SQLite fixture of n articles (cachedSQLite).
 func kbSQLite(b *testing.B, n int) desk.Store {
-	ctx := context.Background()
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("supportdesk-bench-kb-v%d-%d.db", kbBenchVersion, n))
-	_, err := os.Stat(path)
-	fresh := os.IsNotExist(err)
-	if fresh {
-		path += fmt.Sprintf(".%d.tmp", os.Getpid())
-	}
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := db.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	if fresh {
+	db := cachedSQLite(b, fmt.Sprintf("supportdesk-bench-kb-v%d-%d.db", kbBenchVersion, n), func(db *sqlite.DB) {
 		start := time.Now()
 		seedKB(b, desk.NewService(db, nil, nil, desk.SystemClock{}), kbArticles(n))
-		if err := db.TidySearchIndexes(ctx); err != nil {
-			b.Fatal(err)
-		}
+		tidySearch(b, db)
 		b.Logf("stored %d articles in %v", n, time.Since(start).Round(time.Millisecond))
-		db.Close()
-		final := strings.TrimSuffix(path, fmt.Sprintf(".%d.tmp", os.Getpid()))
-		for _, ext := range []string{"-wal", "-shm"} {
-			os.Remove(path + ext)
-		}
-		if err := os.Rename(path, final); err != nil {
+	})
+	b.Cleanup(func() { db.Close() })
+	return db
+}
+
+// cachedSQLite opens the SQLite fixture kept under the temporary
+// directory by name, building it first with build when it is not there:
+// building the big fixtures takes far longer than what is measured. It is
+// built under another name and renamed when complete, so that a run
+// stopped halfway leaves no fixture behind. The caller closes it.
+func cachedSQLite(b *testing.B, name string, build func(db *sqlite.DB)) *sqlite.DB {
+	ctx := context.Background()
+	final := filepath.Join(os.TempDir(), name)
+	open := func(path string) *sqlite.DB {
+		db, err := sqlite.Open(ctx, path)
+		if err != nil {
 			b.Fatal(err)
 		}
-		if db, err = sqlite.Open(ctx, final); err != nil {
+		if err := db.Migrate(ctx); err != nil {
+			b.Fatal(err)
+		}
+		return db
+	}
+	if _, err := os.Stat(final); os.IsNotExist(err) {
+		tmp := fmt.Sprintf("%s.%d.tmp", final, os.Getpid())
+		db := open(tmp)
+		build(db)
+		db.Close()
+		for _, ext := range []string{"-wal", "-shm"} {
+			os.Remove(tmp + ext)
+		}
+		if err := os.Rename(tmp, final); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.Cleanup(func() { db.Close() })
-	return db
+	return open(final)
 }
 
 // BenchmarkHelpSearch measures the help centre's search as the public

@@ -5,8 +5,6 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -127,43 +125,18 @@ func tidySearch(b *testing.B, s store) {
 const casesSearchVersion = 1
 
 // casesSQLite opens the big SQLite case search fixture (the demo data and
-// orgs×perOrg cases of ten messages each), built once, which takes
-// minutes, and kept under the temporary directory.
+// orgs×perOrg cases of ten messages each; cachedSQLite).
 func casesSQLite(b *testing.B, orgs, perOrg int) store {
-	ctx := context.Background()
-	final := filepath.Join(os.TempDir(), fmt.Sprintf("supportdesk-bench-cases-v%d-%d.db", casesSearchVersion, orgs*perOrg))
-	if _, err := os.Stat(final); os.IsNotExist(err) {
-		tmp := fmt.Sprintf("%s.%d.tmp", final, os.Getpid())
-		db, err := sqlite.Open(ctx, tmp)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := db.Migrate(ctx); err != nil {
-			b.Fatal(err)
-		}
+	name := fmt.Sprintf("supportdesk-bench-cases-v%d-%d.db", casesSearchVersion, orgs*perOrg)
+	return cachedSQLite(b, name, func(db *sqlite.DB) {
 		t0 := time.Now()
-		if err := demo.SeedScheme(ctx, desk.NewService(db, nil, nil, desk.SystemClock{}), DefaultConfig().SLAScheme); err != nil {
+		if err := demo.SeedScheme(context.Background(), desk.NewService(db, nil, nil, desk.SystemClock{}), DefaultConfig().SLAScheme); err != nil {
 			b.Fatal(err)
 		}
 		seedSearch(b, db, orgs, perOrg, 10)
 		tidySearch(b, db)
-		b.Logf("sqlite: stored and indexed %d cases with %d messages in %s (kept in %s)", orgs*perOrg, orgs*perOrg*10, time.Since(t0).Round(time.Second), final)
-		db.Close()
-		for _, ext := range []string{"-wal", "-shm"} {
-			os.Remove(tmp + ext)
-		}
-		if err := os.Rename(tmp, final); err != nil {
-			b.Fatal(err)
-		}
-	}
-	db, err := sqlite.Open(ctx, final)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := db.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	return db
+		b.Logf("sqlite: stored and indexed %d cases with %d messages in %s", orgs*perOrg, orgs*perOrg*10, time.Since(t0).Round(time.Second))
+	})
 }
 
 // BenchmarkCaseSearch measures GET /api/v1/search/cases from 16
