@@ -39,8 +39,6 @@
 //
 // Article bodies are Markdown without HTML: paragraphs separated by blank
 // lines, lines starting "- " forming a bulleted list and lines starting
-// "1. " a numbered one, with **bold**, `code` and links inline. Blocks
-// splits a body into paragraphs and lists of plain text (inline markup
-// removed, see Plain), so that showing them cannot inject markup; package
-// markdown renders the full Markdown safely where HTML is wanted.
+// "1. " a numbered one, with **bold**, `code` and links inline. Package
+// markdown renders them, through its sanitiser, wherever they are shown.
 package help
