@@ -259,6 +259,8 @@ func TestPlainText(t *testing.T) {
 		"Choose *Reset password*.":                     "Choose Reset password.",
 		"2026. A year":                                 "2026. A year",
 		"10. Step ten":                                 "Step ten",
+		"__strong__ and ___three___ and a_b":           "strong and _three_ and a_b",
+		"`x`|*y*|__":                                   "x y ",
 	} {
 		if got := desk.PlainText(in); got != want {
 			t.Errorf("PlainText(%q) = %q, want %q", in, got, want)

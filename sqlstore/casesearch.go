@@ -739,8 +739,21 @@ func (db *DB) tidyIndex(ctx context.Context, name string) error {
 		return nil
 	}
 	if err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
-		_, err := tx.ExecContext(ctx, db.q.Get(name))
-		return err
+		// The help articles have an index per language.
+		langs := []string{""}
+		if name == "tidy-article-index" {
+			langs = desk.Languages
+		}
+		for _, lang := range langs {
+			q, err := articleIndex(db.q.Get(name), lang)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		return nil
 	}); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}

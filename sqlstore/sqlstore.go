@@ -180,19 +180,26 @@ func (db *DB) Prepare(ctx context.Context) error {
 	c := db.wstmts
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for name, q := range db.q {
-		if _, ok := c.m[q]; ok {
-			continue
-		}
-		st, err := c.db.PrepareContext(ctx, q)
-		if err != nil {
-			// A fragment such as case-columns is no statement of its own.
-			if strings.HasSuffix(name, "-columns") {
+	for name, text := range db.q {
+		// A statement on the help articles' index is one per language.
+		for _, lang := range desk.Languages {
+			q, err := articleIndex(text, lang)
+			if err != nil {
+				return fmt.Errorf("prepare %s: %w", name, err)
+			}
+			if _, ok := c.m[q]; ok {
 				continue
 			}
-			return fmt.Errorf("prepare %s: %w", name, err)
+			st, err := c.db.PrepareContext(ctx, q)
+			if err != nil {
+				// A fragment such as case-columns is no statement of its own.
+				if strings.HasSuffix(name, "-columns") {
+					continue
+				}
+				return fmt.Errorf("prepare %s: %w", name, err)
+			}
+			c.m[q] = st
 		}
-		c.m[q] = st
 	}
 	c.fixed = true
 	return nil

@@ -41,20 +41,9 @@ func Snippet(q Query, text string, maxRunes int) []Fragment {
 		if start < 0 {
 			return
 		}
-		m := false
-		if folded := Fold(text[start:end]); search && folded != "" && firsts[folded[0]] &&
-			utf8.RuneCountInString(folded) <= maxWordLen && !stopwords[folded] {
-			term := Stem(q.Lang, strings.ToLower(text[start:end]))
-			for _, t := range q.Terms {
-				if t.Exclude {
-					continue
-				}
-				if term == t.Text || (t.Prefix && (strings.HasPrefix(term, t.Text) || strings.HasPrefix(folded, t.Text))) {
-					m = true
-					break
-				}
-			}
-		}
+		// Whether a word matches is asked only of those whose first
+		// letter could begin a term.
+		m := search && firsts[firstFolded(text[start:end])] && q.matchesWord(text[start:end])
 		if m && first < 0 {
 			first = len(words)
 		}
@@ -63,7 +52,7 @@ func Snippet(q Query, text string, maxRunes int) []Fragment {
 		start = -1
 	}
 	for i, r := range text {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
+		if isWordRune(r) {
 			if start < 0 {
 				start = i
 			}
@@ -74,7 +63,8 @@ func Snippet(q Query, text string, maxRunes int) []Fragment {
 			// text costs no more than one of a short text. (The window
 			// starts at most six words before the first match and holds
 			// maxRunes runes, which are at most 4*maxRunes bytes.)
-			if first >= 0 && i-words[max(0, first-6)].start > 4*maxRunes {
+			// Without a term to look for, the window is the text's start.
+			if first >= 0 && i-words[max(0, first-6)].start > 4*maxRunes || !search && i > 4*maxRunes {
 				break
 			}
 		}
@@ -109,32 +99,100 @@ func Snippet(q Query, text string, maxRunes int) []Fragment {
 			}
 		}
 	}
+	// The pieces between lo and hi are contiguous in text, so pieces
+	// that are next to each other and alike (both matched or both not)
+	// make one fragment by moving its end: fragments are cut from text,
+	// not concatenated piece by piece.
 	var out []Fragment
-	add := func(s string, m bool) {
-		if s == "" {
+	curStart, curEnd, curMatch := lo, lo, false
+	piece := func(start, end int, m bool) {
+		if end <= start {
 			return
 		}
-		if n := len(out); n > 0 && out[n-1].Match == m {
-			out[n-1].Text += s
-			return
+		if curEnd > curStart && (m != curMatch || start != curEnd) {
+			out = append(out, Fragment{Text: text[curStart:curEnd], Match: curMatch})
+			curStart = start
+		} else if curEnd == curStart {
+			curStart = start
 		}
-		out = append(out, Fragment{Text: s, Match: m})
-	}
-	if lo > 0 {
-		add("…", false)
+		curEnd, curMatch = end, m
 	}
 	pos := lo
 	for i, w := range words {
 		if w.start < lo || w.end > hi {
 			continue
 		}
-		add(text[pos:w.start], false)
-		add(text[w.start:w.end], matches[i])
+		piece(pos, w.start, false)
+		piece(w.start, w.end, matches[i])
 		pos = w.end
 	}
-	add(text[pos:hi], false)
+	piece(pos, hi, false)
+	if curEnd > curStart {
+		out = append(out, Fragment{Text: text[curStart:curEnd], Match: curMatch})
+	}
+	if lo > 0 {
+		if len(out) > 0 && !out[0].Match {
+			out[0].Text = "…" + out[0].Text
+		} else {
+			out = append([]Fragment{{Text: "…"}}, out...)
+		}
+	}
 	if hi < len(text) {
-		add("…", false)
+		if n := len(out); n > 0 && !out[n-1].Match {
+			out[n-1].Text += "…"
+		} else {
+			out = append(out, Fragment{Text: "…"})
+		}
 	}
 	return out
+}
+
+// isWordRune reports whether r belongs to a word: a letter, a digit or a
+// combining mark. ASCII, most of any text here, is decided without the
+// Unicode tables.
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// firstFolded returns the first byte of Fold(w), or 0 when w folds to
+// nothing, without folding (and copying) the whole word: a snippet asks
+// it of every word it reads, and folds only the few whose first letter
+// starts a searched term.
+func firstFolded(w string) byte {
+	for len(w) > 0 {
+		r, n := utf8.DecodeRuneInString(w)
+		if r < utf8.RuneSelf {
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			return byte(r)
+		}
+		if f := Fold(w[:n]); f != "" {
+			return f[0]
+		}
+		w = w[n:] // a combining mark, which folding drops
+	}
+	return 0
+}
+
+// matchesWord reports whether a word of a text is found by one of the
+// query's included terms, as its stemmed, folded term would be.
+func (q Query) matchesWord(w string) bool {
+	folded := Fold(w)
+	if folded == "" || utf8.RuneCountInString(folded) > maxWordLen || stopwords[folded] {
+		return false
+	}
+	term := Stem(q.Lang, strings.ToLower(w))
+	for _, t := range q.Terms {
+		if t.Exclude {
+			continue
+		}
+		if term == t.Text || (t.Prefix && (strings.HasPrefix(term, t.Text) || strings.HasPrefix(folded, t.Text))) {
+			return true
+		}
+	}
+	return false
 }

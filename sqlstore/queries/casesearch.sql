@@ -63,7 +63,8 @@ SELECT max(id) FROM cases;
 INSERT INTO case_search (case_search) VALUES ('optimize');
 
 -- name: tidy-article-index
-INSERT INTO article_search (article_search) VALUES ('optimize');
+-- Run for each language's index (see search-articles).
+INSERT INTO article_search_lang (article_search_lang) VALUES ('optimize');
 
 -- name: case-import-epoch
 -- The epoch of imports and the newest case's creation time.

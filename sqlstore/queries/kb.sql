@@ -52,23 +52,25 @@ FROM article_revisions WHERE article_id = $1 ORDER BY version DESC;
 
 -- name: search-articles
 -- The newest matches first: the desk ranks what it gets, so the engines
--- need not, and the same rows come back from both.
+-- need not, and the same rows come back from both. Each language has an
+-- index of its own: the store puts the searched language's table
+-- (article_search_en…) in place of article_search_lang.
 SELECT a.id, a.key, a.category, a.title_doc, a.body_doc
-FROM article_search JOIN articles a ON a.id = article_search.rowid
-WHERE article_search MATCH $1
+FROM article_search_lang s JOIN articles a ON a.id = s.rowid
+WHERE article_search_lang MATCH $1
 	AND a.lang = $2 AND ($3 = '' OR a.category = $3) AND ($4 = '' OR a.products LIKE '%,' || $4 || ',%')
 	AND a.state IN ($5, $6, $7) AND a.visibility IN ($8, $9)
-ORDER BY article_search.rowid DESC
+ORDER BY s.rowid DESC
 LIMIT $10;
 
 -- name: search-articles-title
 -- The same: on SQLite the MATCH expression names the title column.
 SELECT a.id, a.key, a.category, a.title_doc, a.body_doc
-FROM article_search JOIN articles a ON a.id = article_search.rowid
-WHERE article_search MATCH $1
+FROM article_search_lang s JOIN articles a ON a.id = s.rowid
+WHERE article_search_lang MATCH $1
 	AND a.lang = $2 AND ($3 = '' OR a.category = $3) AND ($4 = '' OR a.products LIKE '%,' || $4 || ',%')
 	AND a.state IN ($5, $6, $7) AND a.visibility IN ($8, $9)
-ORDER BY article_search.rowid DESC
+ORDER BY s.rowid DESC
 LIMIT $10;
 
 -- name: insert-article-vote
@@ -91,7 +93,7 @@ LIMIT $4;
 -- visibilities ($2, $3), as rows of (terms, articles): here one row per
 -- article with all its terms and 1, which the store counts per term.
 -- postgres/queries/kb.sql counts in the database instead (ts_stat), one
--- row per term. An fts5vocab table over article_search would be cheaper
+-- row per term. An fts5vocab table over the language's index would be cheaper
 -- to read but counts every row of the index, drafts, archived articles
 -- and other languages included, and a correction must not propose a word
 -- only those contain.
