@@ -171,7 +171,9 @@ func (db *DB) SearchCases(ctx context.Context, scope desk.Scope, qs []textsearch
 	// times was tried first) reads fewer entries for a page of words
 	// found once a case, and costs words found in every entry of a case
 	// a second, cheap query.
-	chunk := int64(f.Limit*2 + 8)
+	chunk := int64(f.Limit + f.Limit*chunkSlack/100 + 2)
+	limitArg := len(args)
+	limit := arg(chunk)
 	filter := ""
 	for _, w := range where {
 		filter += " AND " + w
@@ -182,6 +184,16 @@ func (db *DB) SearchCases(ctx context.Context, scope desk.Scope, qs []textsearch
 	// search's time), since an entry's id holds its case's; the matched
 	// entries' messages are looked up for the page's hits alone.
 	bare := len(where) == 0
+	// entries is set when the entries' rows must be read per match: for
+	// whether an entry is an internal note, which only staff may find.
+	// Otherwise an entry's case is its id's high bits, and which message
+	// it is (if any) is looked up for the page's hits alone, which saves
+	// a lookup per match of a search with case filters.
+	entries := !scope.Internal
+	caseOf := "CROSS JOIN cases c ON c.id = s.rowid >> " + strconv.Itoa(entryBits)
+	if db.dialect.Name == "postgres" {
+		caseOf = "JOIN cases c ON c.id = s.id >> " + strconv.Itoa(entryBits)
+	}
 	// On PostgreSQL the way depends on how common the words are
 	// (termStats): a rare text is found through the GIN index at once;
 	// common words are walked down by id, all organisations' entries in
@@ -203,9 +215,12 @@ func (db *DB) SearchCases(ctx context.Context, scope desk.Scope, qs []textsearch
 	switch {
 	case db.dialect.Name == "sqlite" && bare:
 		sel = "SELECT s.rowid, s.rowid >> " + bits + ", NULL FROM case_search s" +
-			sel[strings.Index(sel, " WHERE "):] + " ORDER BY s.rowid DESC LIMIT " + arg(chunk)
+			sel[strings.Index(sel, " WHERE "):] + " ORDER BY s.rowid DESC LIMIT " + limit
+	case db.dialect.Name == "sqlite" && !entries:
+		sel = "SELECT s.rowid, s.rowid >> " + bits + ", NULL FROM case_search s " + caseOf +
+			sel[strings.Index(sel, " WHERE "):] + filter + " ORDER BY s.rowid DESC LIMIT " + limit
 	case db.dialect.Name == "sqlite":
-		sel += filter + " ORDER BY s.rowid DESC LIMIT " + arg(chunk)
+		sel += filter + " ORDER BY s.rowid DESC LIMIT " + limit
 	case org != 0 && !rare:
 		// Common words within one organisation: its cases newest first
 		// (cases_org_id), each one's entries checked by id range, so
@@ -225,23 +240,33 @@ func (db *DB) SearchCases(ctx context.Context, scope desk.Scope, qs []textsearch
 		// planner walked every newer case of every organisation by the
 		// primary key instead (30 ms against 3).
 		bound, floor, o := fmt.Sprintf("$%d", boundArg+1), fmt.Sprintf("$%d", floorArg+1), arg(org)
-		sel = "SELECT x.id, c.id, x.message_id FROM cases c CROSS JOIN LATERAL (" +
-			"SELECT e.id, e.message_id FROM case_search s JOIN case_search_entries e ON e.id = s.id" +
+		entry := "SELECT e.id, e.message_id FROM case_search s JOIN case_search_entries e ON e.id = s.id"
+		if !entries {
+			entry = "SELECT s.id, NULL::bigint AS message_id FROM case_search s"
+		}
+		sel = "SELECT x.id, c.id, x.message_id FROM cases c CROSS JOIN LATERAL (" + entry +
 			" WHERE s.id >= c.id << " + bits + " AND s.id < (c.id + 1) << " + bits + " AND" +
 			strings.TrimPrefix(walk, " WHERE") + inner + " OFFSET 0) x" +
 			" WHERE (c.org_id, c.id) <= (" + o + ", (" + bound + " - 1) >> " + bits + ")" +
 			" AND (c.org_id, c.id) >= (" + o + ", " + floor + " >> " + bits + ")" + outer +
-			" ORDER BY c.org_id DESC, c.id DESC, x.id DESC LIMIT " + arg(chunk)
+			" ORDER BY c.org_id DESC, c.id DESC, x.id DESC LIMIT " + limit
 	case bare:
-		limit := arg(chunk)
 		// The first window, walked down by id; the wider ones, or all at
 		// once for a rare text, through the GIN index: every match of
 		// the window (the materialized CTE), newest first.
 		wide = "WITH s AS MATERIALIZED (SELECT s.id FROM case_search s" + sel + ")" +
 			" SELECT id, id >> " + bits + ", NULL FROM s ORDER BY id DESC LIMIT " + limit
 		sel = "SELECT s.id, s.id >> " + bits + ", NULL FROM case_search s" + walk + " ORDER BY s.id DESC LIMIT " + limit
+	case !entries:
+		// As for bare, each match then joined to its case by key (OFFSET 0
+		// keeps the planner from making that a merge join that walks
+		// every case from the newest down).
+		wide = "WITH s AS MATERIALIZED (SELECT s.id FROM case_search s" + sel + ")" +
+			" SELECT s.id, s.id >> " + bits + ", NULL FROM s CROSS JOIN LATERAL (" +
+			"SELECT 1 FROM cases c WHERE c.id = s.id >> " + bits + filter + " OFFSET 0) c ORDER BY s.id DESC LIMIT " + limit
+		sel = "SELECT s.id, s.id >> " + bits + ", NULL FROM case_search s " + caseOf +
+			walk + filter + " ORDER BY s.id DESC LIMIT " + limit
 	default:
-		limit := arg(chunk)
 		// As for bare, each match then joined to its entry and case by
 		// key (OFFSET 0 keeps the planner from making that a merge join
 		// that walks every entry from the newest down, as it otherwise
@@ -291,6 +316,10 @@ func (db *DB) SearchCases(ctx context.Context, scope desk.Scope, qs []textsearch
 	// sorted every match of common ones. FTS5 reads its index in id
 	// order and stops by itself, so SQLite needs no windows.
 	window, first := int64(0), int64(0)
+	// top is where the first window ends when the search starts at the
+	// newest case: the window is open above, so cases newer than top
+	// are read in it too.
+	top := int64(0)
 	if db.dialect.Name == "postgres" && org == 0 && !rare {
 		cases := int64(searchWindow)
 		if n := db.caseWindow.Load(); n > 0 {
@@ -299,19 +328,21 @@ func (db *DB) SearchCases(ctx context.Context, scope desk.Scope, qs []textsearch
 		window = cases << entryBits
 		first = window
 		if bound == math.MaxInt64 {
-			// The first window ends at the newest case.
-			var last sql.NullInt64
-			if err := db.queryRow(ctx, db.q.Get("last-case-id")).Scan(&last); err != nil {
+			last, err := db.newestCase(ctx)
+			if err != nil {
 				return nil, fmt.Errorf("search cases: %w", err)
 			}
-			bound = entryID(last.Int64+1, 0)
+			top = entryID(last+1, 0)
 		}
 	}
 	lastCase := int64(0)
 	for len(hits) < f.Limit {
-		lo := floor
-		if window > 0 && bound-floor > window {
-			lo = bound - window
+		lo, end := floor, bound
+		if end == math.MaxInt64 && top > 0 {
+			end = top
+		}
+		if window > 0 && end-floor > window {
+			lo = end - window
 		}
 		args[boundArg], args[floorArg] = bound, lo
 		q := sel
@@ -354,7 +385,12 @@ func (db *DB) SearchCases(ctx context.Context, scope desk.Scope, qs []textsearch
 		if err != nil {
 			return nil, fmt.Errorf("search cases: %w", err)
 		}
-		if n < chunk {
+		if full := n == chunk; full {
+			if len(hits) < f.Limit {
+				chunk = min(chunk*4, maxChunk)
+				args[limitArg] = chunk
+			}
+		} else {
 			if lo <= floor {
 				break
 			}
@@ -371,47 +407,30 @@ func (db *DB) SearchCases(ctx context.Context, scope desk.Scope, qs []textsearch
 		return nil, nil
 	}
 
-	if bare {
-		// Which message each hit's entry is (none for a case's own text).
-		ids := make([]int64, len(hits))
-		for i, h := range hits {
-			ids[i] = h.entryID
-		}
-		ph, inArgs := inList(ids, 1)
-		rows, err := db.query(ctx, "SELECT id, message_id FROM case_search_entries WHERE id IN ("+ph+")", inArgs...)
-		if err != nil {
-			return nil, fmt.Errorf("search cases: %w", err)
-		}
-		msgOf := map[int64]int64{}
-		for rows.Next() {
-			var id int64
-			var msg sql.NullInt64
-			if err := rows.Scan(&id, &msg); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("search cases: %w", err)
-			}
-			msgOf[id] = msg.Int64
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, fmt.Errorf("search cases: %w", err)
-		}
-		for i := range hits {
-			hits[i].msgID = msgOf[hits[i].entryID]
-		}
-	}
+	// The hits' cases, and the messages of the entries that matched: for
+	// a search that read no entries' rows, which entries are messages is
+	// learnt here (an entry without one is its case's own text). PostgreSQL gets the ids as
+	// arrays, so that both statements are always the same and run on
+	// plans it keeps; SQLite as lists.
 	caseIDs := make([]int64, len(hits))
-	var msgIDs []int64
+	var entryIDs []int64
 	for i, h := range hits {
 		caseIDs[i] = h.caseID
-		if h.msgID != 0 {
-			msgIDs = append(msgIDs, h.msgID)
+		if !entries || h.msgID != 0 {
+			entryIDs = append(entryIDs, h.entryID)
 		}
 	}
+	pg := db.dialect.Name == "postgres"
+	idsIn := func(ids []int64, first int) (string, []any) {
+		if pg {
+			return fmt.Sprintf("= ANY($%d)", first), []any{ids}
+		}
+		ph, args := inList(ids, first)
+		return "IN (" + ph + ")", args
+	}
 	cases := map[int64]*desk.Case{}
-	ph, inArgs := inList(caseIDs, 2)
-	cs, err := many(ctx, db, scanCase, "SELECT "+db.q.Get("case-columns")+" FROM cases WHERE ($1 = 0 OR org_id = $1) AND id IN ("+ph+")",
+	in, inArgs := idsIn(caseIDs, 2)
+	cs, err := many(ctx, db, scanCase, "SELECT "+db.q.Get("case-columns")+" FROM cases WHERE ($1 = 0 OR org_id = $1) AND id "+in,
 		append([]any{scopeOrg(scope)}, inArgs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("search cases: %w", err)
@@ -419,17 +438,20 @@ func (db *DB) SearchCases(ctx context.Context, scope desk.Scope, qs []textsearch
 	for _, c := range cs {
 		cases[c.ID] = c
 	}
-	msgs := map[int64]*desk.Message{}
-	if len(msgIDs) > 0 {
-		ph, inArgs := inList(msgIDs, 3)
-		ms, err := many(ctx, db, scanMessage, "SELECT m.id, m.case_id, m.org_id, m.kind, m.author_id, m.from_staff, m.body, m.channel, m.attachment_id, m.created_at, m.mail_id, m.full_body"+
-			" FROM messages m WHERE ($1 = 0 OR m.org_id = $1) AND ($2 OR m.kind <> 'internal') AND m.id IN ("+ph+")",
+	msgs := map[int64]*desk.Message{} // by entry id
+	if len(entryIDs) > 0 {
+		in, inArgs := idsIn(entryIDs, 3)
+		var entry int64
+		_, err := many(ctx, db, func(s scanner) (struct{}, error) {
+			m, err := scanMessage(leading{s, &entry})
+			msgs[entry] = m
+			return struct{}{}, err
+		}, "SELECT e.id, m.id, m.case_id, m.org_id, m.kind, m.author_id, m.from_staff, m.body, m.channel, m.attachment_id, m.created_at, m.mail_id, m.full_body"+
+			" FROM case_search_entries e JOIN messages m ON m.id = e.message_id"+
+			" WHERE ($1 = 0 OR m.org_id = $1) AND ($2 OR m.kind <> 'internal') AND e.id "+in,
 			append([]any{scopeOrg(scope), scope.Internal}, inArgs...)...)
 		if err != nil {
 			return nil, fmt.Errorf("search cases: %w", err)
-		}
-		for _, m := range ms {
-			msgs[m.ID] = m
 		}
 	}
 	out := make([]*desk.CaseHit, 0, len(hits))
@@ -438,16 +460,52 @@ func (db *DB) SearchCases(ctx context.Context, scope desk.Scope, qs []textsearch
 		if c == nil {
 			continue // the scope rules it out; the search did already
 		}
-		hit := &desk.CaseHit{Case: c}
-		if h.msgID != 0 {
-			if hit.Message = msgs[h.msgID]; hit.Message == nil {
-				continue
-			}
+		hit := &desk.CaseHit{Case: c, Message: msgs[h.entryID]}
+		if hit.Message == nil && h.msgID != 0 {
+			continue // the scope rules the message out; the search did already
 		}
 		out = append(out, hit)
 	}
 	return out, nil
 }
+
+// leading is a scanner whose rows have one more column first, scanned
+// into first: it lets a scan function read rows that carry a key before
+// its own columns.
+type leading struct {
+	s     scanner
+	first any
+}
+
+func (l leading) Scan(dest ...any) error {
+	return l.s.Scan(append([]any{l.first}, dest...)...)
+}
+
+// newestCaseTTL is how long a node uses the newest case id it read for
+// the first window of a case search. Cases made since then are still
+// found, since that window is open above (see SearchCases); reading it for
+// every search was one more round trip each.
+const newestCaseTTL = time.Second
+
+// newestCase returns the newest case id (0 without cases), as read at
+// most newestCaseTTL ago.
+func (db *DB) newestCase(ctx context.Context) (int64, error) {
+	now := time.Now().UnixNano()
+	if at := db.newestAt.Load(); at != 0 && now-at < int64(newestCaseTTL) {
+		return db.newest.Load(), nil
+	}
+	var last sql.NullInt64
+	if err := db.queryRow(ctx, db.q.Get("last-case-id")).Scan(&last); err != nil {
+		return 0, err
+	}
+	db.newest.Store(last.Int64)
+	db.newestAt.Store(now)
+	return last.Int64, nil
+}
+
+var chunkSlack = 25
+
+const maxChunk = 4096
 
 // searchWindow is how many cases' entries the first window of a
 // search on PostgreSQL covers (see SearchCases).

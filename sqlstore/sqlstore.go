@@ -138,6 +138,9 @@ type DB struct {
 	stats termStatsCache
 	// days summarises case ids per day gone by, for date searches.
 	days caseDays
+	// newest is the newest case id as last read, and when (Unix
+	// nanoseconds), for the first window of a case search (PostgreSQL).
+	newest, newestAt atomic.Int64
 }
 
 var _ desk.Store = (*DB)(nil)
