@@ -180,7 +180,12 @@ func (s *Service) SearchCases(ctx context.Context, actor *User, q CaseSearch) (*
 	limit := q.Limit
 	// One case more than the page tells whether there is a next page.
 	q.Limit++
-	hits, err := s.Store.SearchCases(ctx, ScopeOf(actor), match, q)
+	var hits []*CaseHit
+	err = s.inSearchSlot(ctx, s.slots.cases, func() error {
+		var err error
+		hits, err = s.Store.SearchCases(ctx, ScopeOf(actor), match, q)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -775,12 +775,58 @@ func (s *Service) cachedSearch(ctx context.Context, actor *User, pq textsearch.Q
 		return res, nil
 	}
 	gen := s.cache.searches.generation()
-	res, err := s.searchArticles(ctx, actor, aq.Lang, pq, aq)
+	pq, err := s.expandPrefixes(ctx, pq, aq)
+	if err != nil {
+		return articleResult{}, err
+	}
+	var res articleResult
+	err = s.inSearchSlot(ctx, s.slots.help, func() error {
+		var err error
+		res, err = s.searchArticles(ctx, actor, aq.Lang, pq, aq)
+		return err
+	})
 	if err != nil {
 		return articleResult{}, err
 	}
 	s.cache.searches.putBounded(key, res, now, gen, maxCachedSearches)
 	return res, nil
+}
+
+// maxExpansions bounds how many terms a prefix is looked up as; a
+// shorter prefix, with more, is searched as a prefix.
+const maxExpansions = 16
+
+// expandPrefixes fills in the terms each included prefix term of q stands
+// for (textsearch.Query.Expansions), from the vocabulary of what aq's
+// readers may find: every term of the published articles of the language
+// with their visibilities. So the answer is the one the prefix would
+// give: the vocabulary is dropped with every article write, and a prefix
+// is left as it is when the vocabulary is not complete, has more than
+// maxExpansions terms for it, or is being read for another search (which
+// is not waited for: the first search after a write reads it).
+func (s *Service) expandPrefixes(ctx context.Context, q textsearch.Query, aq ArticleQuery) (textsearch.Query, error) {
+	if !slices.Equal(aq.States, []ArticleState{ArticlePublished}) || !slices.ContainsFunc(q.Terms, func(t textsearch.Term) bool {
+		return t.Prefix && !t.Exclude
+	}) {
+		// Staff who search drafts too would miss their terms.
+		return q, nil
+	}
+	v, ok, err := s.loadVocabulary(ctx, aq.Lang, aq.Visibilities, false)
+	if err != nil || !ok {
+		return q, err
+	}
+	ex := map[string][]string{}
+	for _, t := range q.Terms {
+		if !t.Prefix || t.Exclude {
+			continue
+		}
+		// A prefix no published article has matches nothing either way.
+		if terms, ok := v.withPrefix(t.Text, maxExpansions); ok && len(terms) > 0 {
+			ex[t.Text] = terms
+		}
+	}
+	q.Expansions = ex
+	return q, nil
 }
 
 // searchArticles runs a parsed search against the store and ranks and

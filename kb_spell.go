@@ -111,32 +111,46 @@ func (s *Service) SearchArticlesCorrected(ctx context.Context, actor *User, lang
 // language that readers with the visibilities may read, from the cache
 // while fresh.
 func (s *Service) vocabulary(ctx context.Context, lang string, vis []ArticleVisibility) (*vocabulary, error) {
+	v, _, err := s.loadVocabulary(ctx, lang, vis, true)
+	return v, err
+}
+
+// loadVocabulary is vocabulary; without wait, it reports false instead of
+// waiting while another caller reads a vocabulary.
+func (s *Service) loadVocabulary(ctx context.Context, lang string, vis []ArticleVisibility, wait bool) (*vocabulary, bool, error) {
 	key := fmt.Sprint(lang, vis)
 	c := s.cache
 	if v, ok := c.vocabularies.get(key, s.Clock.Now()); ok {
-		return v, nil
+		return v, true, nil
 	}
-	c.vocabularyLoad.Lock()
+	if wait {
+		c.vocabularyLoad.Lock()
+	} else if !c.vocabularyLoad.TryLock() {
+		return nil, false, nil
+	}
 	defer c.vocabularyLoad.Unlock()
 	now := s.Clock.Now()
 	if v, ok := c.vocabularies.get(key, now); ok {
-		return v, nil
+		return v, true, nil
 	}
 	gen := c.vocabularies.generation()
 	terms, err := s.Store.ArticleVocabulary(ctx, lang, vis)
 	if err != nil {
-		return nil, fmt.Errorf("article vocabulary: %w", err)
+		return nil, false, fmt.Errorf("article vocabulary: %w", err)
 	}
 	v := newVocabulary(terms)
 	c.vocabularies.put(key, v, now, gen)
-	return v, nil
+	return v, true, nil
 }
 
 // vocabulary is the terms of one language's published articles, arranged
 // for correcting a word: by length, so that a correction compares a word
 // only with terms whose length is within the distance allowed.
 type vocabulary struct {
-	docs map[string]int
+	// complete is unset when the vocabulary kept only the commonest
+	// terms (maxVocabularyTerms).
+	complete bool
+	docs     map[string]int
 	// sorted holds every term in order: a prefix term is known when a
 	// term starts with it.
 	sorted []string
@@ -157,7 +171,8 @@ func newVocabulary(docs map[string]int) *vocabulary {
 	for t := range docs {
 		terms = append(terms, t)
 	}
-	if len(terms) > maxVocabularyTerms {
+	complete := len(terms) <= maxVocabularyTerms
+	if !complete {
 		sort.Slice(terms, func(i, j int) bool {
 			if docs[terms[i]] != docs[terms[j]] {
 				return docs[terms[i]] > docs[terms[j]]
@@ -171,7 +186,7 @@ func newVocabulary(docs map[string]int) *vocabulary {
 		terms, docs = terms[:maxVocabularyTerms], kept
 	}
 	slices.Sort(terms)
-	v := &vocabulary{docs: docs, sorted: terms}
+	v := &vocabulary{complete: complete, docs: docs, sorted: terms}
 	for _, t := range terms {
 		// A term with a digit is a code, a version or a size: another
 		// code one key away is a different thing, not a correction.
@@ -185,6 +200,22 @@ func newVocabulary(docs map[string]int) *vocabulary {
 		v.byLen[len(r)] = append(v.byLen[len(r)], vocabTerm{term: t, runes: r, docs: docs[t]})
 	}
 	return v
+}
+
+// withPrefix returns the terms that start with prefix, or false when
+// there are more than max or the vocabulary is not complete.
+func (v *vocabulary) withPrefix(prefix string, max int) ([]string, bool) {
+	if !v.complete {
+		return nil, false
+	}
+	var out []string
+	for i := sort.SearchStrings(v.sorted, prefix); i < len(v.sorted) && strings.HasPrefix(v.sorted[i], prefix); i++ {
+		if len(out) == max {
+			return nil, false
+		}
+		out = append(out, v.sorted[i])
+	}
+	return out, true
 }
 
 // knows reports whether a searched term can match a term of the

@@ -2,11 +2,16 @@ package desk_test
 
 import (
 	"context"
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"desk"
+	"desk/help"
 	"desk/textsearch"
 )
 
@@ -365,5 +370,112 @@ func TestSearchCacheFollowsWrites(t *testing.T) {
 			t.Fatalf("the other node's edit never showed: %v", got)
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestPrefixExpansion checks that a help search whose half-typed last
+// word is looked up as the terms it stands for finds exactly what the
+// store's own prefix search finds, in the same order with the same
+// snippets, for prefixes of every word of the shipped help texts'
+// titles in all five languages; and that a word published a moment ago
+// is found by its prefix at once.
+func TestPrefixExpansion(t *testing.T) {
+	e := newEnv(t)
+	for _, lang := range help.Languages {
+		for _, h := range help.All(lang) {
+			for _, p := range h.Products {
+				if err := e.svc.Store.PutProduct(e.ctx, &desk.Product{Code: p, Name: p}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	prefixes := map[string]map[string]bool{}
+	for _, lang := range help.Languages {
+		prefixes[lang] = map[string]bool{}
+		for _, h := range help.All(lang) {
+			if h.Lang != lang {
+				continue
+			}
+			vis := desk.VisibilityPublic
+			if h.Visibility == help.SignedIn {
+				vis = desk.VisibilitySignedIn
+			}
+			if _, err := e.svc.ImportArticle(e.ctx, e.agent, desk.ArticleInput{Key: h.ID, Lang: lang, Title: h.Title, Body: h.Body,
+				Category: h.Category, Products: h.Products, Visibility: vis}, monday10); err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range strings.Fields(h.Title) {
+				r := []rune(w)
+				for n := 3; n <= len(r); n += 3 {
+					prefixes[lang][string(r[:n])] = true
+				}
+			}
+		}
+	}
+	type answer struct {
+		ids      []int64
+		snippets []string
+	}
+	search := func(lang, q string) answer {
+		t.Helper()
+		hits, err := e.svc.SearchArticles(e.ctx, nil, lang, q, desk.ArticleFilter{})
+		if err != nil {
+			t.Fatalf("%s %q: %v", lang, q, err)
+		}
+		var a answer
+		for _, h := range hits {
+			a.ids = append(a.ids, h.Article.ID)
+			a.snippets = append(a.snippets, fmt.Sprint(h.Title, h.Snippet))
+		}
+		return a
+	}
+	expanded, found := 0, 0
+	for _, lang := range help.Languages {
+		for i, p := range slices.Sorted(maps.Keys(prefixes[lang])) {
+			if i%2 == 1 {
+				continue // half of them are enough, and take half the time
+			}
+			q := "support " + p // a word before, and the prefix last
+			ex, err := e.svc.PrefixExpansions(e.ctx, lang, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ex) > 0 {
+				expanded++
+			}
+			got := search(lang, q)
+			var want answer
+			e.svc.WithoutPrefixExpansion(func() { want = search(lang, q) })
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s %q with %v: %v, as a prefix: %v", lang, q, ex, got, want)
+			}
+			if len(got.ids) > 0 {
+				found++
+			}
+		}
+	}
+	if expanded < 200 || found < 100 {
+		t.Fatalf("%d searches expanded a prefix and %d found something: too few to compare", expanded, found)
+	}
+
+	// A term no article had before is found by its prefix at once.
+	in := article()
+	in.Key, in.Title = "quokka", "Quokkas in the mail relay"
+	a, err := e.svc.CreateArticle(e.ctx, e.agent, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := search("en", "quok"); len(got.ids) != 0 {
+		t.Fatalf("a draft was found: %v", got)
+	}
+	if _, err := e.svc.PublishArticle(e.ctx, e.agent, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := search("en", "quok"); len(got.ids) != 1 || got.ids[0] != a.ID {
+		t.Fatalf("the new article's word was not found by its prefix: %v", got)
+	}
+	if ex, err := e.svc.PrefixExpansions(e.ctx, "en", "quok"); err != nil || !reflect.DeepEqual(ex, map[string][]string{"quok": {"quokka"}}) {
+		t.Fatalf("expansions of quok: %v, %v", ex, err)
 	}
 }

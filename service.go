@@ -59,9 +59,10 @@ type Service struct {
 	// its queue retries; nil discards it.
 	Logger *slog.Logger
 
-	// cache is shared by copies of the Service (the demo seeds through one
-	// with its own clock).
+	// cache and slots are shared by copies of the Service (the demo seeds
+	// through one with its own clock).
 	cache *catalogueCache
+	slots *searchSlots
 }
 
 func (s *Service) logger() *slog.Logger {
@@ -79,6 +80,7 @@ func NewService(store Store, blobs BlobStore, bus Bus, clock Clock) *Service {
 		ReopenWindow:    DefaultReopenWindow,
 		SLA:             DefaultSLAConfig(),
 		cache:           newCatalogueCache(),
+		slots:           newSearchSlots(),
 	}
 }
 

@@ -32,12 +32,51 @@ type Term struct {
 	Exclude bool
 }
 
+// fts5Term renders a term for an FTS5 expression.
+func (q Query) fts5Term(t Term) string {
+	if ex := q.expansions(t); len(ex) > 0 {
+		return "(" + `"` + strings.Join(ex, `" OR "`) + `"` + ")"
+	}
+	s := `"` + t.Text + `"`
+	if t.Prefix {
+		s += "*"
+	}
+	return s
+}
+
+// tsTerm renders a term for a tsquery, without its exclusion.
+func (q Query) tsTerm(t Term) string {
+	if ex := q.expansions(t); len(ex) > 0 {
+		return "(" + strings.Join(ex, " | ") + ")"
+	}
+	if t.Prefix {
+		return t.Text + ":*"
+	}
+	return t.Text
+}
+
+// expansions returns the terms an included prefix term stands for, if
+// known (see Query.Expansions).
+func (q Query) expansions(t Term) []string {
+	if !t.Prefix || t.Exclude {
+		return nil
+	}
+	return q.Expansions[t.Text]
+}
+
 // Query is a parsed search: documents that contain every included term
 // and none of the excluded ones. A phrase ("...") is searched as its
 // words, each of which must occur.
 type Query struct {
 	Lang  string
 	Terms []Term
+	// Expansions holds, for an included prefix term's Text, every term
+	// the searched documents have that starts with it, when the desk
+	// knows them (from its vocabulary). The engines then look each one
+	// up, which reads their entries newest first and stops with the
+	// page, where a prefix search first merges the entries of all such
+	// terms whole: the same matches, found without reading them all.
+	Expansions map[string][]string
 }
 
 // Empty reports whether the query has nothing to look for: no included
@@ -114,10 +153,7 @@ func (q Query) fts5(op string) string {
 	}
 	var inc, exc []string
 	for _, t := range q.Terms {
-		s := `"` + t.Text + `"`
-		if t.Prefix {
-			s += "*"
-		}
+		s := q.fts5Term(t)
 		if t.Exclude {
 			exc = append(exc, s)
 		} else {
@@ -142,10 +178,7 @@ func (q Query) TSQuery() string {
 	}
 	var parts []string
 	for _, t := range q.Terms {
-		s := t.Text
-		if t.Prefix {
-			s += ":*"
-		}
+		s := q.tsTerm(t)
 		if t.Exclude {
 			s = "!" + s
 		}
@@ -201,10 +234,7 @@ func (q Query) AnyTSQuery() string {
 	}
 	var inc, exc []string
 	for _, t := range q.Terms {
-		s := t.Text
-		if t.Prefix {
-			s += ":*"
-		}
+		s := q.tsTerm(t)
 		if t.Exclude {
 			exc = append(exc, "!"+s)
 		} else {
@@ -224,10 +254,7 @@ func (q Query) FTS5Column(column string, any bool) string {
 	}
 	var inc, exc []string
 	for _, t := range q.Terms {
-		s := `"` + t.Text + `"`
-		if t.Prefix {
-			s += "*"
-		}
+		s := q.fts5Term(t)
 		if t.Exclude {
 			exc = append(exc, s)
 		} else {

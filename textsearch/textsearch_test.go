@@ -126,3 +126,22 @@ func BenchmarkDocument(b *testing.B) {
 		Document("nl", text)
 	}
 }
+
+// TestExpansionsRender checks that a prefix with known expansions is
+// searched as those terms on both engines, and that exclusions and terms
+// without expansions are left as they are.
+func TestExpansionsRender(t *testing.T) {
+	q := Query{Lang: "en", Terms: []Term{{Text: "reset"}, {Text: "pass", Prefix: true}, {Text: "mail", Prefix: true}, {Text: "old", Prefix: true, Exclude: true}},
+		Expansions: map[string][]string{"pass": {"pass", "password"}, "old": {"older"}}}
+	for _, tt := range []struct{ got, want string }{
+		{q.FTS5(), `"reset" AND ("pass" OR "password") AND "mail"* NOT "old"*`},
+		{q.AnyFTS5(), `("reset" OR ("pass" OR "password") OR "mail"*) NOT "old"*`},
+		{q.FTS5Column("title_doc", false), `title_doc : ("reset" AND ("pass" OR "password") AND "mail"*) NOT "old"*`},
+		{q.TSQuery(), `reset & (pass | password) & mail:* & !old:*`},
+		{q.AnyTSQuery(), `(reset | (pass | password) | mail:*) & !old:*`},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("got  %s\nwant %s", tt.got, tt.want)
+		}
+	}
+}
