@@ -193,15 +193,20 @@ func (s *Service) SearchCases(ctx context.Context, actor *User, q CaseSearch) (*
 		hits = hits[:limit]
 		page.Next = hits[limit-1].Case.ID
 	}
+	// The snippet marks words as the case's language reads them; one
+	// snippeter per reading serves the page, whose texts share words.
+	sns := make([]*textsearch.Snippeter, len(match))
 	for _, h := range hits {
-		// The snippet marks words as the case's language reads them.
-		m := match[0]
-		for _, v := range match {
+		i := 0
+		for j, v := range match {
 			if v.Lang == h.Case.Language {
-				m = v
+				i = j
 			}
 		}
-		h.Snippet = hitSnippet(m, h)
+		if sns[i] == nil {
+			sns[i] = textsearch.NewSnippeter(match[i])
+		}
+		h.Snippet = hitSnippet(sns[i], h)
 	}
 	page.Hits = hits
 	return page, nil
@@ -209,14 +214,14 @@ func (s *Service) SearchCases(ctx context.Context, actor *User, q CaseSearch) (*
 
 // hitSnippet cuts the snippet of a hit from the entry that matched: the
 // message, or else the description or, failing a match there, the title.
-func hitSnippet(q textsearch.Query, h *CaseHit) []textsearch.Fragment {
+func hitSnippet(sn *textsearch.Snippeter, h *CaseHit) []textsearch.Fragment {
 	if h.Message != nil {
-		return textsearch.Snippet(q, h.Message.Body, snippetRunes)
+		return sn.Snippet(h.Message.Body, snippetRunes)
 	}
-	if sn := textsearch.Snippet(q, h.Case.Description, snippetRunes); hasMatch(sn) || h.Case.Description != "" && !hasMatch(textsearch.Snippet(q, h.Case.Title, snippetRunes)) {
-		return sn
+	if d := sn.Snippet(h.Case.Description, snippetRunes); hasMatch(d) || h.Case.Description != "" && !hasMatch(sn.Snippet(h.Case.Title, snippetRunes)) {
+		return d
 	}
-	return textsearch.Snippet(q, h.Case.Title, snippetRunes)
+	return sn.Snippet(h.Case.Title, snippetRunes)
 }
 
 func hasMatch(fs []textsearch.Fragment) bool {

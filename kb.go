@@ -901,6 +901,8 @@ func (s *Service) searchArticles(ctx context.Context, actor *User, lang string, 
 	for _, a := range list {
 		byID[a.ID] = a
 	}
+	// One snippeter for the page: its results share most of their words.
+	sn := textsearch.NewSnippeter(pq)
 	for _, c := range cands {
 		// The store searched only what the actor may read; this check
 		// costs nothing and keeps it so should a query ever get it wrong
@@ -909,18 +911,17 @@ func (s *Service) searchArticles(ctx context.Context, actor *User, lang string, 
 		if a == nil || !mayRead(actor, a) {
 			continue
 		}
-		sq, body := pq, a.Body
-		if !c.inBody {
+		var snippet []textsearch.Fragment
+		if c.inBody {
+			snippet = sn.Snippet(PlainText(a.Body), snippetRunes)
+		} else {
 			// Without a match the snippet is the body's start, of at
 			// most 200 runes: 4 bytes each, and one more to tell that the
 			// text goes on.
-			sq, body = textsearch.Query{Lang: lang}, plainPrefix(a.Body, 4*(snippetRunes+1))
-		} else {
-			body = PlainText(body)
+			snippet = textsearch.Snippet(textsearch.Query{Lang: lang}, plainPrefix(a.Body, 4*(snippetRunes+1)), snippetRunes)
 		}
 		out = append(out, &ArticleHit{Article: a, Rank: c.rank,
-			Title:   textsearch.Snippet(pq, a.Title, MaxArticleTitleLen),
-			Snippet: textsearch.Snippet(sq, body, snippetRunes)})
+			Title: sn.Snippet(a.Title, MaxArticleTitleLen), Snippet: snippet})
 	}
 	return articleResult{hits: out, partial: partial}, nil
 }

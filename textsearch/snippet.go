@@ -19,31 +19,69 @@ type Fragment struct {
 // "wachtwoorden" is marked for the query "wachtwoord". Without a match it
 // returns the start of the text.
 func Snippet(q Query, text string, maxRunes int) []Fragment {
+	return NewSnippeter(q).Snippet(text, maxRunes)
+}
+
+// A Snippeter cuts the snippets of one query's results. It remembers
+// which words matched, so that the snippets of a page of results stem
+// each word once: the same words recur from one result to the next. It
+// is not safe for concurrent use.
+type Snippeter struct {
+	q Query
+	// search is unset when the query includes no term: no word need be
+	// stemmed then.
+	search bool
+	// firsts holds the first bytes of the included terms. A word's term
+	// starts with the word's first letter folded (the stemmers only
+	// change endings, and drop accents as Fold does), so a word whose
+	// folded first letter begins no term of the query cannot match and
+	// is not stemmed: stemming every word up to the first match was most
+	// of a snippet's cost.
+	firsts [256]bool
+	// matched remembers the words asked about, as they appear in texts.
+	matched map[string]bool
+}
+
+// NewSnippeter returns a Snippeter for q.
+func NewSnippeter(q Query) *Snippeter {
+	sn := &Snippeter{q: q, search: q.Included() > 0}
+	for _, t := range q.Terms {
+		if !t.Exclude && t.Text != "" {
+			sn.firsts[t.Text[0]] = true
+		}
+	}
+	return sn
+}
+
+// matches reports whether a word of a text matches the query.
+func (sn *Snippeter) matches(w string) bool {
+	if !sn.search || !sn.firsts[firstFolded(w)] {
+		return false
+	}
+	m, ok := sn.matched[w]
+	if !ok {
+		if sn.matched == nil {
+			sn.matched = map[string]bool{}
+		}
+		m = sn.q.matchesWord(w)
+		sn.matched[w] = m
+	}
+	return m
+}
+
+// Snippet is the package's Snippet for the Snippeter's query.
+func (sn *Snippeter) Snippet(text string, maxRunes int) []Fragment {
 	type span struct{ start, end int }
 	words := make([]span, 0, 64)
 	matches := make([]bool, 0, 64)
 	first := -1
 	start := -1
-	// Without a term to look for, no word need be stemmed.
-	search := q.Included() > 0
-	// A word's term starts with the word's first letter folded (the
-	// stemmers only change endings, and drop accents as Fold does), so a
-	// word whose folded first letter begins no term of the query cannot
-	// match and is not stemmed: stemming every word up to the first match
-	// was most of a snippet's cost.
-	var firsts [256]bool
-	for _, t := range q.Terms {
-		if !t.Exclude && t.Text != "" {
-			firsts[t.Text[0]] = true
-		}
-	}
+	search := sn.search
 	check := func(end int) {
 		if start < 0 {
 			return
 		}
-		// Whether a word matches is asked only of those whose first
-		// letter could begin a term.
-		m := search && firsts[firstFolded(text[start:end])] && q.matchesWord(text[start:end])
+		m := sn.matches(text[start:end])
 		if m && first < 0 {
 			first = len(words)
 		}
@@ -149,10 +187,16 @@ func Snippet(q Query, text string, maxRunes int) []Fragment {
 
 // isWordRune reports whether r belongs to a word: a letter, a digit or a
 // combining mark. ASCII, most of any text here, is decided without the
-// Unicode tables.
+// Unicode tables, and the rest of Latin-1 (the accented letters of the
+// desk's languages) without searching the table of marks.
 func isWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
 		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	if r <= unicode.MaxLatin1 {
+		// No combining mark is in Latin-1, whose letters and digits the
+		// unicode package looks up in a table of its own.
+		return unicode.IsLetter(r) || unicode.IsDigit(r)
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }

@@ -26,6 +26,7 @@ func TestSnippetSameAsBefore(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	// So that the comparison cannot pass on snippets that mark nothing.
 	marked, cut := 0, 0
+	sns := make([]*Snippeter, len(queries))
 	for n := range 3000 {
 		var b strings.Builder
 		for range rng.IntN(120) {
@@ -38,10 +39,18 @@ func TestSnippetSameAsBefore(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// A snippeter is kept per query, as for a page of results, so
+		// that it remembers words across texts.
+		if sns[n%len(queries)] == nil {
+			sns[n%len(queries)] = NewSnippeter(q)
+		}
 		for _, max := range []int{10, 60, 200} {
 			got, want := Snippet(q, text, max), snippetBefore(q, text, max)
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("Snippet(%q, %q, %d)\n got %v\nwant %v", qq.q, text, max, got, want)
+			}
+			if got := sns[n%len(queries)].Snippet(text, max); !reflect.DeepEqual(got, want) {
+				t.Fatalf("kept snippeter (%q, %q, %d)\n got %v\nwant %v", qq.q, text, max, got, want)
 			}
 			for i, f := range got {
 				if f.Match {
