@@ -40,7 +40,14 @@ type Snippeter struct {
 	firsts [256]bool
 	// matched remembers the words asked about, as they appear in texts.
 	matched map[string]bool
+	// words and marks are the spans of a text's words and whether each
+	// matched, kept from one snippet to the next.
+	words []span
+	marks []bool
 }
+
+// span is where a word is in a text.
+type span struct{ start, end int }
 
 // NewSnippeter returns a Snippeter for q.
 func NewSnippeter(q Query) *Snippeter {
@@ -71,9 +78,8 @@ func (sn *Snippeter) matches(w string) bool {
 
 // Snippet is the package's Snippet for the Snippeter's query.
 func (sn *Snippeter) Snippet(text string, maxRunes int) []Fragment {
-	type span struct{ start, end int }
-	words := make([]span, 0, 64)
-	matches := make([]bool, 0, 64)
+	words, matches := sn.words[:0], sn.marks[:0]
+	defer func() { sn.words, sn.marks = words[:0], matches[:0] }()
 	first := -1
 	start := -1
 	search := sn.search
