@@ -414,9 +414,9 @@ func (db *DB) SearchCases(ctx context.Context, scope desk.Scope, qs []textsearch
 
 	// The hits' cases, and the messages of the entries that matched: for
 	// a search that read no entries' rows, which entries are messages is
-	// learnt here (an entry without one is its case's own text). PostgreSQL gets the ids as
-	// arrays, so that both statements are always the same and run on
-	// plans it keeps; SQLite as lists.
+	// learnt here (an entry without one is its case's own text).
+	// PostgreSQL gets the ids as arrays, so that both statements are
+	// always the same and run on plans it keeps; SQLite as lists.
 	caseIDs := make([]int64, len(hits))
 	var entryIDs []int64
 	for i, h := range hits {
