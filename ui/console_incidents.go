@@ -158,6 +158,10 @@ type incidentData struct {
 	// going on, in the reader's digits, for the choice to resolve them
 	// with the update that ends it; "" when there are none.
 	LinkedOpen string
+	// Version is the version of the incident the forms were made from,
+	// which they send back: a post or report on an incident someone else
+	// changed since is refused, and the page shows what changed.
+	Version int
 }
 
 // componentChoice is one service or feature group of the new-incident
@@ -230,6 +234,29 @@ func incidentFailed(p *Page, form string, f *Form, err error) (bool, error) {
 	}
 	f.Fail(field, incidentErrorKey(p, e.Code))
 	return true, nil
+}
+
+// formVersion returns the incident version a form was made from; 0 (no
+// check) when it sent none, as a form made by another client may not.
+func formVersion(f *Form) int {
+	v, err := strconv.Atoi(f.Get("version"))
+	if err != nil || v < 0 {
+		return 0
+	}
+	return v
+}
+
+// formRefused reports whether any field of f failed with the key.
+func formRefused(f *Form, key string) bool {
+	if f == nil {
+		return false
+	}
+	for _, k := range f.Errors {
+		if k == key {
+			return true
+		}
+	}
+	return false
 }
 
 // pathIncidentID reads the incident id of the path; an id that is no
@@ -615,7 +642,15 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, p *Page,
 		incidentRow: s.incidentRow(ctx, p, inc, names, &orgNames{s: s}, now),
 		CreatedBy:   staff[inc.CreatedBy], CanPublish: canPublish(p.User),
 		CanReport: inc.EndedAt != nil && inc.Kind != desk.KindMaintenance,
-		Report:    inc.Report, Zone: zoneOf(p.L).String(), ShowCases: p.User.CanHandleCases()}
+		Report:    inc.Report, Zone: zoneOf(p.L).String(), ShowCases: p.User.CanHandleCases(),
+		Version: inc.Version}
+	// A form sent back with a mistake keeps the version it was made from,
+	// so that a change made meanwhile is still noticed; after a refusal
+	// for a change, the page shows the incident as it is now, and the
+	// forms carry its version.
+	if v, err := strconv.Atoi(p.Form.Get("version")); err == nil && v > 0 && !formRefused(p.Form, "console.incidents.error.version_mismatch") {
+		d.Version = v
+	}
 	for _, a := range inc.Affected {
 		d.Affected = append(d.Affected, affectedView{Name: cmp.Or(names[a.Component], a.Component), Status: a.Status,
 			StatusText: labelOf(p.L, "console.incidents.component.", string(a.Status))})
@@ -676,7 +711,7 @@ func (s *Server) consoleIncidentPost(w http.ResponseWriter, r *http.Request, p *
 	}
 	p.Form = f
 	u := desk.IncidentUpdate{Status: desk.IncidentStatus(f.Get("status")), Impact: desk.Impact(f.Get("impact")), Body: f.Get("body"),
-		ResolveLinkedCases: f.Get("resolve_cases") != ""}
+		ResolveLinkedCases: f.Get("resolve_cases") != "", IfVersion: formVersion(f)}
 	if u.Status != "" && !slices.Contains(allIncidentStatuses, u.Status) {
 		f.Fail("status", "console.incidents.error.invalid_status")
 	}
@@ -722,7 +757,7 @@ func (s *Server) consoleIncidentReport(w http.ResponseWriter, r *http.Request, p
 	if strings.TrimSpace(report) == "" {
 		f.Fail("report", "form.required")
 	} else {
-		_, err = s.Service.PublishReport(r.Context(), p.User, id, report)
+		_, err = s.Service.PublishReportAt(r.Context(), p.User, id, report, formVersion(f))
 		if err == nil {
 			http.Redirect(w, r, incidentURL(id, "report"), http.StatusSeeOther)
 			return nil

@@ -554,3 +554,48 @@ func TestParseLocal(t *testing.T) {
 		}
 	}
 }
+
+// TestConsoleIncidentStaleForm: the update and report forms carry the
+// incident's version; one sent after someone else changed the incident is
+// refused with a message, stores nothing, and comes back with the current
+// version, with which it can be sent again. A form sent back with a
+// mistake keeps the version it was made from.
+func TestConsoleIncidentStaleForm(t *testing.T) {
+	s := newSite(t)
+	b := s.browser()
+	b.signIn("stan@vendor.example")
+	chat := s.demoIncident("Calls drop after a few minutes")
+	u := fmt.Sprintf("/console/incidents/%d", chat.ID)
+	p := b.get(u)
+	seen := fmt.Sprintf(`name="version" value="%d"`, chat.Version)
+	p.has(t, seen)
+
+	// Another status manager posts meanwhile.
+	other, err := s.svc.PostUpdate(s.ctx, s.user("stan@vendor.example"), chat.ID, desk.IncidentUpdate{Status: desk.IncidentIdentified, Body: "Found the cause."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A mistake first: the form keeps the version it was made from.
+	p = b.post(u+"/posts", url.Values{"version": {fmt.Sprint(chat.Version)}, "status": {"verifying"}, "body": {" "}})
+	if p.status != http.StatusUnprocessableEntity {
+		t.Fatalf("empty update: %d", p.status)
+	}
+	p.has(t, seen, `id="post-body-error"`)
+	p = b.post(u+"/posts", url.Values{"version": {fmt.Sprint(chat.Version)}, "status": {"verifying"}, "body": {"A fix is out."}})
+	if p.status != http.StatusUnprocessableEntity {
+		t.Fatalf("stale update: %d", p.status)
+	}
+	checkPage(t, p)
+	p.has(t, "Someone else changed this incident while you were writing.", "Found the cause.",
+		fmt.Sprintf(`name="version" value="%d"`, other.Version), `>A fix is out.</textarea>`)
+	if got := s.incidentNow(chat.ID); len(got.Posts) != len(other.Posts) {
+		t.Fatalf("a stale update was stored: %d posts, want %d", len(got.Posts), len(other.Posts))
+	}
+	p = b.post(u+"/posts", url.Values{"version": {fmt.Sprint(other.Version)}, "status": {"verifying"}, "body": {"A fix is out."}})
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("update with the current version: %d\n%s", p.status, p.body)
+	}
+	if got := s.incidentNow(chat.ID); len(got.Posts) != len(other.Posts)+1 {
+		t.Fatalf("the update was not stored: %d posts", len(got.Posts))
+	}
+}
