@@ -815,15 +815,7 @@ func (db *DB) tidyIndex(ctx context.Context, name string) error {
 	}
 	if err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		// The help articles have an index per language.
-		langs := []string{""}
-		if name == "tidy-article-index" {
-			langs = desk.Languages
-		}
-		for _, lang := range langs {
-			q, err := articleIndex(db.q.Get(name), lang)
-			if err != nil {
-				return err
-			}
+		for _, q := range articleIndexes(db.q.Get(name)) {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
 			}

@@ -248,6 +248,19 @@ func articleIndex(q, lang string) (string, error) {
 	return strings.ReplaceAll(q, "article_search_lang", "article_search_"+lang), nil
 }
 
+// articleIndexes returns the statements a query stands for: one per
+// language when it names article_search_lang (articleIndex), else itself.
+func articleIndexes(q string) []string {
+	if !strings.Contains(q, "article_search_lang") {
+		return []string{q}
+	}
+	out := make([]string, len(desk.Languages))
+	for i, lang := range desk.Languages {
+		out[i], _ = articleIndex(q, lang) // a language of the desk's
+	}
+	return out
+}
+
 // AddArticleVote stores a vote and counts it on the article.
 func (db *DB) AddArticleVote(ctx context.Context, v *desk.ArticleVote) error {
 	yes, no := 0, 1

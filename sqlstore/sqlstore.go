@@ -185,11 +185,7 @@ func (db *DB) Prepare(ctx context.Context) error {
 	defer c.mu.Unlock()
 	for name, text := range db.q {
 		// A statement on the help articles' index is one per language.
-		for _, lang := range desk.Languages {
-			q, err := articleIndex(text, lang)
-			if err != nil {
-				return fmt.Errorf("prepare %s: %w", name, err)
-			}
+		for _, q := range articleIndexes(text) {
 			if _, ok := c.m[q]; ok {
 				continue
 			}

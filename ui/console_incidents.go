@@ -246,19 +246,6 @@ func formVersion(f *Form) int {
 	return v
 }
 
-// formRefused reports whether any field of f failed with the key.
-func formRefused(f *Form, key string) bool {
-	if f == nil {
-		return false
-	}
-	for _, k := range f.Errors {
-		if k == key {
-			return true
-		}
-	}
-	return false
-}
-
 // pathIncidentID reads the incident id of the path; an id that is no
 // number is an incident that does not exist.
 func pathIncidentID(r *http.Request) (int64, error) {
@@ -648,7 +635,7 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, p *Page,
 	// so that a change made meanwhile is still noticed; after a refusal
 	// for a change, the page shows the incident as it is now, and the
 	// forms carry its version.
-	if v, err := strconv.Atoi(p.Form.Get("version")); err == nil && v > 0 && !formRefused(p.Form, "console.incidents.error.version_mismatch") {
+	if v := formVersion(p.Form); v > 0 && p.Form.Error(formLevel) != "console.incidents.error.version_mismatch" {
 		d.Version = v
 	}
 	for _, a := range inc.Affected {

@@ -610,10 +610,7 @@ func TestPortalInbox(t *testing.T) {
 			}
 			seen[id] = true
 		}
-		next = ""
-		if m := regexp.MustCompile(`href="(/cases\?[^"]*after=[^"]+)" rel="next"`).FindStringSubmatch(p.body); m != nil {
-			next = strings.ReplaceAll(m[1], "&amp;", "&")
-		}
+		next = nextCasesPage(p.body, "after")
 	}
 	if len(seen) != len(all.Items) {
 		t.Errorf("paged through %d cases, the organisation has %d", len(seen), len(all.Items))
@@ -688,10 +685,7 @@ func TestPortalInboxWords(t *testing.T) {
 			}
 			seen[m] = true
 		}
-		next = ""
-		if m := regexp.MustCompile(`href="(/cases\?[^"]*found_after=[^"]+)" rel="next"`).FindStringSubmatch(p.body); m != nil {
-			next = strings.ReplaceAll(m[1], "&amp;", "&")
-		}
+		next = nextCasesPage(p.body, "found_after")
 	}
 	if len(seen) != 27 {
 		t.Fatalf("paged through %d scanner cases, want 27", len(seen))
@@ -927,4 +921,14 @@ func TestPortalHoursInReadersTime(t *testing.T) {
 	if _, yours := hoursText(locale.For("de", berlin), phones.ForCountry("DE")[0].Hours[0].Calendar, now); yours != "" {
 		t.Errorf("Berlin desk for a Berlin reader repeats its hours: %q", yours)
 	}
+}
+
+// nextCasesPage returns the address of the support inbox's next page,
+// whose cursor is the named parameter, or "" on the last page.
+func nextCasesPage(body, cursor string) string {
+	m := regexp.MustCompile(`href="(/cases\?[^"]*` + cursor + `=[^"]+)" rel="next"`).FindStringSubmatch(body)
+	if m == nil {
+		return ""
+	}
+	return strings.ReplaceAll(m[1], "&amp;", "&")
 }
